@@ -1,0 +1,37 @@
+// What every command gets: the global options, and the project loaded on demand.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "gardensync/config/model.h"
+#include "gardensync/ui/output.h"
+
+namespace gardensync::cli {
+
+struct GlobalOptions {
+  std::string root;
+  std::string environment;
+  std::string logLevel = "info";
+  std::string output = "text";
+  bool yes = false;
+};
+
+class Context {
+public:
+  // `options` is filled by the parser; the context reads it when a command runs.
+  explicit Context(const GlobalOptions& options) : options_(options) {}
+
+  const GlobalOptions& options() const { return options_; }
+  ui::OutputFormat format() const { return options_.output == "json" ? ui::OutputFormat::Json : ui::OutputFormat::Text; }
+  bool json() const { return format() == ui::OutputFormat::Json; }
+
+  // Loads the project once; logs its warnings and notes. Throws ConfigError / UsageError.
+  const config::ProjectConfig& project();
+
+private:
+  const GlobalOptions& options_;
+  std::optional<config::ProjectConfig> project_;
+};
+
+}  // namespace gardensync::cli

@@ -1,0 +1,31 @@
+// Loads a project: finds the project file, reads every action file below the root, resolves
+// load-time templates, checks the schema and the action graph, and reports every problem of the
+// run together as one ConfigError.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "gardensync/config/model.h"
+
+namespace gardensync::config {
+
+struct LoadOptions {
+  std::optional<std::filesystem::path> root;  // --root; otherwise search upward from cwd
+  std::filesystem::path cwd;
+  std::optional<std::string> environment;     // --env
+  // Looks up `${local.env.X}`; defaults to the process environment.
+  std::function<std::optional<std::string>(const std::string&)> localEnv;
+};
+
+// The folder holding the project file: `root` itself when given, else the nearest ancestor of
+// `cwd` with a `project.garden.yml` (or a `garden.yml` whose documents include `kind: Project`).
+// Throws UsageError when there is none.
+std::filesystem::path findProjectRoot(const LoadOptions& options);
+
+// Throws ConfigError with every error found; warnings come back in ProjectConfig::warnings.
+ProjectConfig loadProject(const LoadOptions& options);
+
+}  // namespace gardensync::config

@@ -1,0 +1,158 @@
+// The loaded, checked configuration of a project: plain data, produced by the loader and read by
+// the sync plan and the providers. Strings may still hold `${actions.build.*.outputs.*}`
+// references; those resolve only once the builds have run (see template.h).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gardensync/config/sync_mode.h"
+
+namespace gardensync::config {
+
+struct Position {
+  std::string file;  // as shown to the user
+  int line = 0;      // 1-based
+  int column = 0;    // 1-based
+};
+
+// Settings that apply to every sync of a provider (`providers[].sync.defaults`).
+struct SyncDefaults {
+  std::vector<std::string> exclude;
+  std::optional<std::string> owner;  // integer id as text, or a user name
+  std::optional<std::string> group;
+  std::optional<unsigned> fileMode;  // permission bits, e.g. 0644
+  std::optional<unsigned> directoryMode;
+};
+
+// A workload in a cluster (`defaultTarget`, or a path's own `target`).
+struct WorkloadTarget {
+  std::string kind;  // Deployment, StatefulSet, DaemonSet, Pod
+  std::string name;
+  std::string containerName;  // empty: the first container
+};
+
+// One `spec.sync.paths[]` entry, with both of Garden's spellings folded into one form.
+struct SyncPath {
+  std::string source;                   // as written (`source` or `sourcePath`)
+  std::filesystem::path localPath;      // absolute, normalized
+  std::string containerPath;            // `target` or `containerPath`
+  SyncMode mode = SyncMode::OneWaySafe;
+  std::vector<std::string> exclude;
+  std::optional<std::string> defaultOwner;
+  std::optional<std::string> defaultGroup;
+  std::optional<unsigned> defaultFileMode;
+  std::optional<unsigned> defaultDirectoryMode;
+  std::optional<WorkloadTarget> target;  // kubernetes/helm only
+  Position position;                     // of the entry
+};
+
+struct SyncOverride {
+  std::optional<std::vector<std::string>> command;
+  std::optional<std::vector<std::string>> args;
+  std::optional<WorkloadTarget> target;
+};
+
+struct SyncConfig {
+  std::vector<SyncPath> paths;
+  std::optional<std::vector<std::string>> command;  // container Deploys: replaces the command in sync mode
+  std::optional<std::vector<std::string>> args;
+  std::vector<SyncOverride> overrides;  // kubernetes/helm Deploys
+};
+
+struct PortSpec {
+  std::string name;
+  int containerPort = 0;
+  std::optional<int> hostPort;  // `localPort` or `hostPort`
+  std::string protocol = "TCP";
+};
+
+struct VolumeSpec {
+  std::string name;
+  std::string containerPath;
+  std::optional<std::string> hostPath;  // absolute, resolved against the action folder
+};
+
+enum class ActionKind { Build, Deploy };
+
+struct ActionRef {
+  ActionKind kind = ActionKind::Build;
+  std::string name;
+  Position position;
+};
+
+struct Action {
+  ActionKind kind = ActionKind::Build;
+  std::string name;
+  std::string type;                  // container, kubernetes, helm
+  std::filesystem::path configFile;  // absolute
+  std::filesystem::path dir;         // the folder of configFile: relative paths resolve here
+  std::vector<ActionRef> dependencies;
+  Position position;
+
+  // Build, type container
+  std::string dockerfile = "Dockerfile";
+  std::vector<std::pair<std::string, std::string>> buildArgs;
+  std::optional<std::string> targetStage;
+
+  // Deploy, type container
+  std::string image;
+  std::optional<std::vector<std::string>> command;
+  std::optional<std::vector<std::string>> args;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<PortSpec> ports;
+  std::vector<VolumeSpec> volumes;
+
+  // Deploy, type kubernetes/helm
+  std::optional<WorkloadTarget> defaultTarget;
+
+  std::optional<SyncConfig> sync;
+
+  std::string key() const;  // "build.api", "deploy.api"
+};
+
+struct Provider {
+  std::string name;  // local-docker, kubernetes, local-kubernetes
+  std::vector<std::string> environments;  // empty: every environment
+  SyncDefaults syncDefaults;
+  std::string kubernetesNamespace;  // kubernetes providers; defaults to the project name
+  Position position;
+};
+
+struct Environment {
+  std::string name;
+  std::map<std::string, std::string> variables;
+};
+
+struct Project {
+  std::string apiVersion;
+  std::string name;
+  std::string defaultEnvironment;
+  std::vector<Environment> environments;
+  std::vector<Provider> providers;
+  std::map<std::string, std::string> variables;
+  std::vector<std::string> scanExclude;
+  std::filesystem::path root;  // absolute
+  std::filesystem::path file;  // absolute
+};
+
+// A loaded project in one environment: what every command works from.
+struct ProjectConfig {
+  Project project;
+  std::string environment;
+  Provider provider;  // the one that runs Deploys in this environment
+  std::vector<Action> actions;
+  std::vector<std::string> warnings;  // already positioned, e.g. a sync source that is missing
+  std::vector<std::string> notes;     // debug lines, e.g. skipped Run and Test actions
+
+  const Action* find(ActionKind kind, std::string_view name) const;
+  std::vector<const Action*> deploys() const;
+};
+
+const char* toString(ActionKind kind);
+
+}  // namespace gardensync::config

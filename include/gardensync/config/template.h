@@ -1,0 +1,53 @@
+// Garden-style template strings, the subset gardensync supports (docs/templates.md):
+// `${var.x}`, `${project.name}`, `${environment.name}`, `${local.env.NAME}` and
+// `${actions.build.<name>.outputs.deploymentImageId|version}`. `$${` writes a literal `${`.
+// Resolution happens in two steps: at load time everything but build outputs; after the builds
+// have run (or in a dry run, with placeholders) the build outputs.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gardensync::config {
+
+// A reference that cannot be resolved; `offset` is its position inside the template text.
+class TemplateError : public std::runtime_error {
+public:
+  TemplateError(const std::string& message, size_t offset)
+      : std::runtime_error(message), offset(offset) {}
+  size_t offset;
+};
+
+struct TemplateContext {
+  std::string projectName;
+  std::string environmentName;
+  std::map<std::string, std::string> variables;
+  std::function<std::optional<std::string>(const std::string&)> localEnv;  // getenv by default
+  std::set<std::string> buildNames;  // builds that `${actions.build.<name>...}` may name
+};
+
+// A build output reference found in a template string.
+struct BuildOutputRef {
+  std::string build;
+  std::string output;  // deploymentImageId or version
+};
+
+// Resolves everything but build outputs, which are checked (the build must exist) and kept as
+// written. Throws TemplateError.
+std::string resolveLoadTime(std::string_view text, const TemplateContext& context);
+
+// The build outputs a (load-time resolved) string refers to, in order.
+std::vector<BuildOutputRef> findBuildOutputRefs(std::string_view text);
+
+// Replaces build output references with values from `outputs` ("<build>.<output>" → value);
+// references missing from it become `<pending:actions.build.x.outputs.y>`.
+std::string resolveBuildOutputs(std::string_view text,
+                                const std::map<std::string, std::string>& outputs);
+
+}  // namespace gardensync::config

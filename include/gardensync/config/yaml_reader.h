@@ -1,0 +1,72 @@
+// Typed reads from a yaml-cpp document that record positioned problems instead of stopping at the
+// first one, so a run reports every configuration error together. Every string read passes
+// through load-time template resolution.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "gardensync/config/model.h"
+#include "gardensync/config/template.h"
+#include "gardensync/util/error.h"
+
+namespace gardensync::config {
+
+// Collects errors and warnings of one load.
+struct Diagnostics {
+  std::vector<ConfigIssue> errors;
+  std::vector<ConfigIssue> warnings;
+};
+
+class YamlReader {
+public:
+  YamlReader(std::string displayFile, Diagnostics& diagnostics, const TemplateContext* templates);
+
+  const std::string& file() const { return file_; }
+  Position position(const YAML::Node& node) const;
+
+  void error(const YAML::Node& at, std::string_view keyPath, std::string message);
+  void warning(const YAML::Node& at, std::string_view keyPath, std::string message);
+
+  // Each returns nullopt when the key is absent (after an error if `required`) or malformed.
+  bool isMap(const YAML::Node& node, std::string_view keyPath);
+  std::optional<std::string> string(const YAML::Node& map, const char* key, std::string_view path,
+                                    bool required = false);
+  std::optional<std::vector<std::string>> stringList(const YAML::Node& map, const char* key,
+                                                     std::string_view path);
+  std::optional<std::vector<std::pair<std::string, std::string>>> stringMap(
+      const YAML::Node& map, const char* key, std::string_view path);
+  std::optional<int> integer(const YAML::Node& map, const char* key, std::string_view path,
+                             bool required = false);
+  std::optional<bool> boolean(const YAML::Node& map, const char* key, std::string_view path);
+  // Permission bits: `0644`, "0644" and `0o644` read as octal; plain decimals are taken as they
+  // are (Garden's schema is an integer) and must fit 0-0777.
+  std::optional<unsigned> permissionBits(const YAML::Node& map, const char* key, std::string_view path);
+  // A user or group: a non-negative integer id or a name.
+  std::optional<std::string> ownerOrGroup(const YAML::Node& map, const char* key, std::string_view path);
+
+  // Reports every key of `map` not in `allowed`, naming the closest allowed key.
+  void rejectUnknownKeys(const YAML::Node& map, std::string_view path,
+                         const std::set<std::string>& allowed);
+
+  // The node for `key` in `map`, or an undefined node; also the key's own node, for positions.
+  static YAML::Node child(const YAML::Node& map, const char* key);
+  static std::string join(std::string_view path, std::string_view key);
+  static std::string index(std::string_view path, size_t i);
+
+private:
+  std::optional<std::string> scalarText(const YAML::Node& node, std::string_view keyPath,
+                                        const char* expected);
+  std::string resolve(const YAML::Node& node, std::string_view keyPath, const std::string& raw, bool& ok);
+
+  std::string file_;
+  Diagnostics& diagnostics_;
+  const TemplateContext* templates_;
+};
+
+}  // namespace gardensync::config

@@ -1,0 +1,59 @@
+// The sync plan: from loaded config to the exact Mutagen sessions to run. Pure data in, data
+// out; `deploy --dry-run --output json` prints it and unit tests check it.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "gardensync/config/model.h"
+
+namespace gardensync::sync {
+
+inline constexpr const char* kProjectLabel = "gardensync.io/project";
+inline constexpr const char* kDeployLabel = "gardensync.io/deploy";
+inline constexpr const char* kSpecHashLabel = "gardensync.io/spec-hash";
+
+struct PlannedSession {
+  std::string deploy;
+  std::string name;                           // a valid Mutagen session name
+  std::map<std::string, std::string> labels;  // project, deploy, spec-hash
+  std::string gardenMode;                     // canonical Garden mode
+  std::string mode;                           // Mutagen's --mode
+  std::string alpha;
+  std::string beta;
+  std::vector<std::string> ignore;            // provider defaults, then the path's, no duplicates
+  // Applied to the container side (beta, or alpha for the reverse modes), in Mutagen's syntax:
+  std::optional<std::string> defaultOwner;    // "id:1000" or a name
+  std::optional<std::string> defaultGroup;
+  std::optional<std::string> defaultFileMode;       // octal, "0644"
+  std::optional<std::string> defaultDirectoryMode;  // octal, "0755"
+
+  // Not part of the printed plan; used by the providers.
+  config::SyncMode syncMode = config::SyncMode::OneWaySafe;
+  bool containerIsAlpha = false;
+  std::filesystem::path localPath;
+  std::string containerPath;
+  size_t pathIndex = 0;
+};
+
+// The local-docker container that runs a Deploy: predictable, so sessions can name it up front.
+std::string dockerContainerName(const std::string& project, const std::string& deploy);
+
+// Sessions for the given Deploys, in order, one per `spec.sync.paths[]` entry.
+std::vector<PlannedSession> planSessions(const config::ProjectConfig& config,
+                                         const std::vector<const config::Action*>& deploys);
+
+// The Deploys `--sync` selects: "*" (or an empty list) means every Deploy with sync paths.
+// Throws UsageError for unknown names or named Deploys without sync paths.
+std::vector<const config::Action*> selectSyncDeploys(const config::ProjectConfig& config,
+                                                     const std::vector<std::string>& names);
+
+// The printed form: exactly the public keys above, nulls for unset defaults.
+nlohmann::json toJson(const PlannedSession& session);
+
+}  // namespace gardensync::sync

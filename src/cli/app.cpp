@@ -1,0 +1,89 @@
+#include "gardensync/cli/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include "gardensync/cli/commands.h"
+#include "gardensync/util/error.h"
+
+namespace gardensync::cli {
+
+namespace {
+
+constexpr const char* kDescription =
+    "gardensync: build and deploy the containers of a Garden-style project and keep local folders\n"
+    "in sync with folders inside them, using a pinned, verified Mutagen.\n\n"
+    "Examples:\n"
+    "  gardensync validate                     check every config file\n"
+    "  gardensync deploy --sync=*              deploy everything, start every sync\n"
+    "  gardensync deploy --sync api,worker     deploy everything, sync only these\n"
+    "  gardensync deploy --sync=* --dry-run --output json   print the sync plan\n"
+    "  gardensync sync status                  what each sync is doing\n"
+    "  gardensync sync stop                    stop this project's syncs\n"
+    "  gardensync util mutagen sync list       the pinned Mutagen, on this project's daemon";
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  GlobalOptions options;
+  CLI::App app(kDescription, "gardensync");
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  app.footer("Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.\n"
+             "Run `gardensync <command> --help` for a command's options.");
+  app.add_option("--root", options.root, "Project root (default: search upward for project.garden.yml)")
+      ->type_name("DIR");
+  app.add_option("--env", options.environment, "Environment to use (default: the project's defaultEnvironment)")
+      ->type_name("NAME");
+  app.add_option("--log-level", options.logLevel, "How much to log on stderr")
+      ->check(CLI::IsMember({"error", "warn", "info", "debug", "trace"}))
+      ->default_str("info");
+  app.add_option("--output", options.output, "Result format on stdout: text, or json for scripts")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->default_str("text");
+  app.add_flag("--yes,-y", options.yes, "Answer yes to confirmation prompts");
+
+  Context context(options);
+  // Runs once the whole command line is parsed, before any command's callback.
+  app.parse_complete_callback([&] { ui::initLogging(options.logLevel); });
+  addDeployCommand(app, context);
+  addSyncCommands(app, context);
+  addUtilCommands(app, context);
+  addValidateCommand(app, context);
+  addVersionCommand(app, context);
+
+  try {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      if (e.get_exit_code() == 0) return app.exit(e);
+      ui::printError(e.what(), "run `gardensync --help` for usage");
+      return 2;
+    }
+  } catch (const ConfigError& e) {
+    ui::printError(e.what(), "fix the file(s) above; `gardensync validate` checks them without deploying");
+    return 2;
+  } catch (const UsageError& e) {
+    ui::printError(e.what(), e.hint());
+    return 2;
+  } catch (const ToolError& e) {
+    std::string message = e.what();
+    message += "\n  command: " + e.command();
+    if (!e.stderrText().empty()) message += "\n  stderr: " + e.stderrText();
+    ui::printError(message, e.hint());
+    return 1;
+  } catch (const Error& e) {
+    ui::printError(e.what(), e.hint());
+    return 1;
+  } catch (const std::exception& e) {
+    ui::printError(e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace gardensync::cli

@@ -1,0 +1,121 @@
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "gardensync/cli/commands.h"
+#include "gardensync/cli/deploy_runner.h"
+#include "gardensync/config/template.h"
+#include "gardensync/sync/plan.h"
+#include "gardensync/util/error.h"
+
+namespace gardensync::cli {
+
+namespace {
+
+struct DeployFlags {
+  std::vector<std::string> names;
+  std::vector<std::string> sync;
+  bool syncGiven = false;
+  bool dryRun = false;
+  bool detach = false;
+};
+
+std::string joinList(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text.empty() ? "-" : text;
+}
+
+void printPlan(Context& context, const config::ProjectConfig& config,
+               const std::vector<const config::Action*>& deploys,
+               const std::vector<sync::PlannedSession>& sessions) {
+  if (context.json()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& session : sessions) list.push_back(sync::toJson(session));
+    ui::printJson({{"sessions", list}});
+    return;
+  }
+  ui::printLine(fmt::format("Dry run: nothing is built, deployed or synced. Provider {}, environment {}.",
+                            config.provider.name, config.environment));
+  for (const config::Action* deploy : deploys) {
+    if (deploy->type == "container")
+      ui::printLine(fmt::format("deploy {}: image {}", deploy->name, config::resolveBuildOutputs(deploy->image, {})));
+    else
+      ui::printLine(fmt::format("deploy {}: {} Deploy", deploy->name, deploy->type));
+  }
+  if (sessions.empty()) {
+    ui::printLine("No syncs selected (use --sync=* or --sync <names>).");
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : sessions) {
+    std::string mode = s.gardenMode == s.mode ? s.mode : fmt::format("{} ({})", s.gardenMode, s.mode);
+    std::vector<std::string> perms;
+    if (s.defaultOwner) perms.push_back("owner " + *s.defaultOwner);
+    if (s.defaultGroup) perms.push_back("group " + *s.defaultGroup);
+    if (s.defaultFileMode) perms.push_back("file " + *s.defaultFileMode);
+    if (s.defaultDirectoryMode) perms.push_back("dir " + *s.defaultDirectoryMode);
+    rows.push_back({s.name, mode, s.alpha, s.beta, joinList(s.ignore), joinList(perms)});
+  }
+  ui::printLine("");
+  std::string table = ui::formatTable({"SESSION", "MODE", "ALPHA", "BETA", "IGNORE", "CONTAINER SIDE"}, rows);
+  table.pop_back();
+  ui::printLine(table);
+}
+
+void runDeploy(Context& context, const DeployFlags& flags) {
+  const config::ProjectConfig& config = context.project();
+  // Deploys to act on: the named ones, or all.
+  std::vector<const config::Action*> deploys;
+  if (flags.names.empty()) {
+    deploys = config.deploys();
+  } else {
+    for (const auto& name : flags.names) {
+      const config::Action* deploy = config.find(config::ActionKind::Deploy, name);
+      if (!deploy) throw UsageError(fmt::format("no Deploy named \"{}\"", name), "`gardensync validate --output json` lists them");
+      deploys.push_back(deploy);
+    }
+  }
+  std::vector<const config::Action*> syncDeploys;
+  if (flags.syncGiven) {
+    // `--sync` alone syncs the Deploys named on the command line (all when none are named).
+    std::vector<std::string> names = flags.sync;
+    if (names.empty()) names = flags.names;
+    syncDeploys = sync::selectSyncDeploys(config, names);
+    for (const config::Action* deploy : syncDeploys)
+      if (std::find(deploys.begin(), deploys.end(), deploy) == deploys.end()) deploys.push_back(deploy);
+  }
+  const std::vector<sync::PlannedSession> sessions = sync::planSessions(config, syncDeploys);
+  if (flags.dryRun) {
+    printPlan(context, config, deploys, sessions);
+    return;
+  }
+  runDeployment(context, deploys, sessions, flags.detach);
+}
+
+}  // namespace
+
+void addDeployCommand(CLI::App& app, Context& context) {
+  auto flags = std::make_shared<DeployFlags>();
+  auto* cmd = app.add_subcommand("deploy", "Build and deploy Deploy actions, optionally with sync");
+  cmd->footer(
+      "Examples:\n"
+      "  gardensync deploy                         build and deploy every Deploy\n"
+      "  gardensync deploy --sync=*                ... and sync every Deploy that has sync paths\n"
+      "  gardensync deploy --sync api,worker       ... and sync only these\n"
+      "  gardensync deploy api --sync              deploy api and sync it\n"
+      "  gardensync deploy --sync=* --dry-run --output json   print the resolved sync sessions\n\n"
+      "Syncs keep running after gardensync exits; stop them with `gardensync sync stop`.");
+  cmd->add_option("names", flags->names, "Deploys to deploy (default: all)");
+  auto* syncOption = cmd->add_option("--sync", flags->sync, "Deploys to sync: names separated by commas, or * for all")
+                         ->expected(0, 1)
+                         ->delimiter(',')
+                         ->type_name("NAMES|*");
+  cmd->add_flag("--dry-run", flags->dryRun, "Print the plan (and the sync sessions) without touching Docker or Mutagen");
+  cmd->add_flag("--detach", flags->detach, "Exit once the initial sync is done instead of streaming sync events");
+  cmd->callback([&context, flags, syncOption] {
+    flags->syncGiven = syncOption->count() > 0;
+    runDeploy(context, *flags);
+  });
+}
+
+}  // namespace gardensync::cli

@@ -1,0 +1,225 @@
+#include "gardensync/config/action_parser.h"
+
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "gardensync/config/sync_schema.h"
+
+namespace gardensync::config {
+
+namespace fs = std::filesystem;
+
+bool isValidIdentifier(std::string_view name) {
+  static const std::regex kIdentifier("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
+  return !name.empty() && name.size() <= 63 && std::regex_match(name.begin(), name.end(), kIdentifier);
+}
+
+namespace {
+
+std::optional<ActionRef> parseDependency(YamlReader& reader, const YAML::Node& node,
+                                         const std::string& path) {
+  ActionRef ref;
+  ref.position = reader.position(node);
+  std::string kind;
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    size_t dot = text.find('.');
+    if (dot == std::string::npos) {
+      reader.error(node, path, fmt::format("\"{}\" must be written <kind>.<name>, e.g. build.api", text));
+      return std::nullopt;
+    }
+    kind = text.substr(0, dot);
+    ref.name = text.substr(dot + 1);
+  } else if (node.IsMap()) {
+    auto k = reader.string(node, "kind", path, true);
+    auto n = reader.string(node, "name", path, true);
+    if (!k || !n) return std::nullopt;
+    kind = *k;
+    ref.name = *n;
+  } else {
+    reader.error(node, path, "expected <kind>.<name> or {kind, name}");
+    return std::nullopt;
+  }
+  std::string lower;
+  for (char c : kind) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "build") ref.kind = ActionKind::Build;
+  else if (lower == "deploy") ref.kind = ActionKind::Deploy;
+  else if (lower == "run" || lower == "test") return std::nullopt;  // kinds gardensync skips
+  else {
+    reader.error(node, path, fmt::format("\"{}\" is not an action kind (expected build, deploy, run or test)", kind));
+    return std::nullopt;
+  }
+  return ref;
+}
+
+void parseContainerBuild(YamlReader& reader, const YAML::Node& spec, Action& action) {
+  if (!spec.IsDefined() || spec.IsNull() || !reader.isMap(spec, "spec")) return;
+  if (auto dockerfile = reader.string(spec, "dockerfile", "spec")) action.dockerfile = *dockerfile;
+  if (auto args = reader.stringMap(spec, "buildArgs", "spec")) action.buildArgs = *args;
+  action.targetStage = reader.string(spec, "targetStage", "spec");
+}
+
+void parsePorts(YamlReader& reader, const YAML::Node& spec, Action& action) {
+  YAML::Node ports = YamlReader::child(spec, "ports");
+  if (!ports.IsDefined() || ports.IsNull()) return;
+  if (!ports.IsSequence()) {
+    reader.error(ports, "spec.ports", "expected a list of ports");
+    return;
+  }
+  for (size_t i = 0; i < ports.size(); ++i) {
+    const std::string path = YamlReader::index("spec.ports", i);
+    if (!reader.isMap(ports[i], path)) continue;
+    PortSpec port;
+    port.name = reader.string(ports[i], "name", path).value_or("");
+    auto containerPort = reader.integer(ports[i], "containerPort", path, true);
+    if (!containerPort) continue;
+    port.containerPort = *containerPort;
+    port.hostPort = reader.integer(ports[i], "hostPort", path);
+    if (!port.hostPort) port.hostPort = reader.integer(ports[i], "localPort", path);
+    port.protocol = reader.string(ports[i], "protocol", path).value_or("TCP");
+    if (port.protocol != "TCP" && port.protocol != "UDP")
+      reader.error(YamlReader::child(ports[i], "protocol"), YamlReader::join(path, "protocol"),
+                   fmt::format("\"{}\" is not a protocol (expected TCP or UDP)", port.protocol));
+    action.ports.push_back(port);
+  }
+}
+
+void parseVolumes(YamlReader& reader, const YAML::Node& spec, Action& action) {
+  YAML::Node volumes = YamlReader::child(spec, "volumes");
+  if (!volumes.IsDefined() || volumes.IsNull()) return;
+  if (!volumes.IsSequence()) {
+    reader.error(volumes, "spec.volumes", "expected a list of volumes");
+    return;
+  }
+  for (size_t i = 0; i < volumes.size(); ++i) {
+    const std::string path = YamlReader::index("spec.volumes", i);
+    if (!reader.isMap(volumes[i], path)) continue;
+    VolumeSpec volume;
+    volume.name = reader.string(volumes[i], "name", path).value_or("");
+    auto containerPath = reader.string(volumes[i], "containerPath", path, true);
+    if (!containerPath) continue;
+    volume.containerPath = *containerPath;
+    if (auto hostPath = reader.string(volumes[i], "hostPath", path)) {
+      fs::path host = fs::path(*hostPath).is_absolute() ? fs::path(*hostPath) : action.dir / *hostPath;
+      volume.hostPath = host.lexically_normal().string();
+    }
+    action.volumes.push_back(volume);
+  }
+}
+
+void parseContainerDeploy(YamlReader& reader, const YAML::Node& doc, const YAML::Node& spec,
+                          Action& action) {
+  // A Deploy may name its Build with `build: <name>`; its image then defaults to that build's.
+  auto build = reader.string(doc, "build", "");
+  if (build) action.dependencies.push_back({ActionKind::Build, *build, reader.position(YamlReader::child(doc, "build"))});
+  if (!spec.IsDefined() || spec.IsNull()) {
+    if (!build) reader.error(doc, "spec.image", "is required (or name a Build with `build:`)");
+    else action.image = fmt::format("${{actions.build.{}.outputs.deploymentImageId}}", *build);
+    return;
+  }
+  if (!reader.isMap(spec, "spec")) return;
+  if (auto image = reader.string(spec, "image", "spec")) action.image = *image;
+  else if (build) action.image = fmt::format("${{actions.build.{}.outputs.deploymentImageId}}", *build);
+  else reader.error(spec, "spec.image", "is required (or name a Build with `build:`)");
+  action.command = reader.stringList(spec, "command", "spec");
+  action.args = reader.stringList(spec, "args", "spec");
+  if (auto env = reader.stringMap(spec, "env", "spec")) action.env = *env;
+  parsePorts(reader, spec, action);
+  parseVolumes(reader, spec, action);
+}
+
+// Builds referenced through `${actions.build.x.outputs.*}` are dependencies, as in Garden.
+void addImplicitDependencies(Action& action) {
+  std::vector<std::string> texts{action.image};
+  for (const auto& list : {action.command, action.args})
+    if (list) texts.insert(texts.end(), list->begin(), list->end());
+  for (const auto& [name, value] : action.env) texts.push_back(value);
+  if (action.sync) {
+    for (const auto& list : {action.sync->command, action.sync->args})
+      if (list) texts.insert(texts.end(), list->begin(), list->end());
+  }
+  for (const auto& text : texts) {
+    for (const auto& ref : findBuildOutputRefs(text)) {
+      bool known = false;
+      for (const auto& dep : action.dependencies)
+        known = known || (dep.kind == ActionKind::Build && dep.name == ref.build);
+      if (!known) action.dependencies.push_back({ActionKind::Build, ref.build, action.position});
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<Action> parseAction(YamlReader& reader, const YAML::Node& doc, const fs::path& file,
+                                  const fs::path& projectRoot) {
+  Action action;
+  action.kind = YamlReader::child(doc, "kind").Scalar() == "Build" ? ActionKind::Build : ActionKind::Deploy;
+  action.configFile = file;
+  action.dir = file.parent_path();
+  action.position = reader.position(doc);
+
+  auto name = reader.string(doc, "name", "", true);
+  auto type = reader.string(doc, "type", "", true);
+  if (!name || !type) return std::nullopt;
+  if (!isValidIdentifier(*name)) {
+    reader.error(YamlReader::child(doc, "name"), "name",
+                 fmt::format("\"{}\" is not a valid name (lowercase letters, digits and dashes, starting "
+                             "with a letter, at most 63 characters)",
+                             *name));
+    return std::nullopt;
+  }
+  action.name = *name;
+  action.type = *type;
+
+  YAML::Node deps = YamlReader::child(doc, "dependencies");
+  if (deps.IsDefined() && !deps.IsNull()) {
+    if (!deps.IsSequence()) {
+      reader.error(deps, "dependencies", "expected a list such as [build.api]");
+    } else {
+      for (size_t i = 0; i < deps.size(); ++i)
+        if (auto ref = parseDependency(reader, deps[i], YamlReader::index("dependencies", i)))
+          action.dependencies.push_back(*ref);
+    }
+  }
+
+  YAML::Node spec = YamlReader::child(doc, "spec");
+  if (action.kind == ActionKind::Build) {
+    if (action.type != "container") {
+      reader.error(YamlReader::child(doc, "type"), "type",
+                   fmt::format("Build type \"{}\" is not supported (expected container)", action.type));
+      return std::nullopt;
+    }
+    parseContainerBuild(reader, spec, action);
+    return action;
+  }
+
+  if (action.type != "container" && action.type != "kubernetes" && action.type != "helm") {
+    reader.error(YamlReader::child(doc, "type"), "type",
+                 fmt::format("Deploy type \"{}\" is not supported (expected container, kubernetes or helm)",
+                             action.type));
+    return std::nullopt;
+  }
+  if (action.type == "container") {
+    parseContainerDeploy(reader, doc, spec, action);
+  } else if (spec.IsMap()) {
+    YAML::Node target = YamlReader::child(spec, "defaultTarget");
+    if (target.IsDefined()) action.defaultTarget = parseWorkloadTarget(reader, target, "spec.defaultTarget");
+  }
+  if (spec.IsMap()) {
+    SyncSchemaContext context{action.type, action.dir, projectRoot};
+    action.sync = parseSyncConfig(reader, YamlReader::child(spec, "sync"), "spec.sync", context);
+  }
+  if (action.type != "container" && action.sync && !action.sync->paths.empty() && !action.defaultTarget) {
+    for (const auto& path : action.sync->paths) {
+      if (path.target) continue;
+      reader.error(spec, "spec.defaultTarget",
+                   "is required when a sync path names no target (kind and name of the workload to sync with)");
+      break;
+    }
+  }
+  addImplicitDependencies(action);
+  return action;
+}
+
+}  // namespace gardensync::config

@@ -1,0 +1,313 @@
+#include "gardensync/config/loader.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "gardensync/config/action_graph.h"
+#include "gardensync/config/action_parser.h"
+#include "gardensync/config/file_scan.h"
+#include "gardensync/config/sync_schema.h"
+#include "gardensync/config/yaml_reader.h"
+#include "gardensync/util/error.h"
+
+namespace gardensync::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::set<std::string> kSkippedKinds{"Run", "Test", "Workflow", "Module", "Command",
+                                          "ConfigTemplate", "RenderTemplate"};
+const std::set<std::string> kDeployProviders{"local-docker", "kubernetes", "local-kubernetes"};
+
+std::string displayPath(const fs::path& file, const fs::path& root) {
+  fs::path rel = file.lexically_relative(root);
+  if (rel.empty() || *rel.begin() == "..") return file.string();
+  return rel.generic_string();
+}
+
+struct ParsedFile {
+  fs::path path;
+  std::string display;
+  std::vector<YAML::Node> documents;
+};
+
+// A YAML syntax error becomes a positioned issue and the file contributes no documents.
+ParsedFile parseFile(const fs::path& path, const fs::path& root, Diagnostics& diagnostics) {
+  ParsedFile parsed{path, displayPath(path, root), {}};
+  try {
+    parsed.documents = YAML::LoadAllFromFile(path.string());
+  } catch (const YAML::ParserException& e) {
+    diagnostics.errors.push_back({parsed.display, e.mark.line + 1, e.mark.column + 1, "",
+                                  fmt::format("YAML syntax error: {}", e.msg)});
+  } catch (const YAML::BadFile&) {
+    diagnostics.errors.push_back({parsed.display, 0, 0, "", "cannot be read"});
+  }
+  return parsed;
+}
+
+std::string kindOf(const YAML::Node& doc) {
+  YAML::Node kind = YamlReader::child(doc, "kind");
+  return kind.IsScalar() ? kind.Scalar() : std::string();
+}
+
+bool hasProjectDocument(const fs::path& file) {
+  try {
+    for (const auto& doc : YAML::LoadAllFromFile(file.string()))
+      if (doc.IsMap() && kindOf(doc) == "Project") return true;
+  } catch (const YAML::Exception&) {
+    return file.filename() == "project.garden.yml";
+  }
+  return false;
+}
+
+std::optional<fs::path> projectFileIn(const fs::path& dir) {
+  for (const char* name : {"project.garden.yml", "garden.yml"}) {
+    fs::path candidate = dir / name;
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec) && hasProjectDocument(candidate)) return candidate;
+  }
+  return std::nullopt;
+}
+
+std::map<std::string, std::string> parseVariables(YamlReader& reader, const YAML::Node& map,
+                                                  const std::string& path) {
+  std::map<std::string, std::string> variables;
+  if (auto values = reader.stringMap(map, "variables", path))
+    for (auto& [name, value] : *values) variables[name] = value;
+  return variables;
+}
+
+Provider parseProvider(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+  Provider provider;
+  provider.position = reader.position(node);
+  if (!reader.isMap(node, path)) return provider;
+  provider.name = reader.string(node, "name", path, true).value_or("");
+  provider.environments = reader.stringList(node, "environments", path).value_or(std::vector<std::string>{});
+  provider.kubernetesNamespace = reader.string(node, "namespace", path).value_or("");
+  YAML::Node sync = YamlReader::child(node, "sync");
+  if (sync.IsDefined() && reader.isMap(sync, YamlReader::join(path, "sync"))) {
+    reader.rejectUnknownKeys(sync, YamlReader::join(path, "sync"), {"defaults"});
+    provider.syncDefaults =
+        parseSyncDefaults(reader, YamlReader::child(sync, "defaults"), YamlReader::join(path, "sync.defaults"));
+  }
+  return provider;
+}
+
+// Reads the Project document. Template strings in it see only project.name, environment.name
+// and local.env (variables are being defined here).
+Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& file) {
+  Project project;
+  project.file = file;
+  project.root = file.parent_path();
+  project.apiVersion = reader.string(doc, "apiVersion", "").value_or("");
+  if (project.apiVersion.empty()) {
+    reader.warning(doc, "apiVersion", "is missing; assuming garden.io/v2");
+  } else if (project.apiVersion != "garden.io/v1" && project.apiVersion != "garden.io/v2") {
+    reader.error(YamlReader::child(doc, "apiVersion"), "apiVersion",
+                 fmt::format("\"{}\" is not supported (expected garden.io/v1 or garden.io/v2)", project.apiVersion));
+  }
+  project.name = reader.string(doc, "name", "", true).value_or("");
+  if (!project.name.empty() && !isValidIdentifier(project.name))
+    reader.error(YamlReader::child(doc, "name"), "name",
+                 fmt::format("\"{}\" is not a valid project name (lowercase letters, digits and dashes, "
+                             "starting with a letter)",
+                             project.name));
+  project.defaultEnvironment = reader.string(doc, "defaultEnvironment", "").value_or("");
+  project.variables = parseVariables(reader, doc, "");
+
+  YAML::Node environments = YamlReader::child(doc, "environments");
+  if (environments.IsDefined() && !environments.IsNull()) {
+    if (!environments.IsSequence()) {
+      reader.error(environments, "environments", "expected a list of environments");
+    } else {
+      for (size_t i = 0; i < environments.size(); ++i) {
+        const std::string path = YamlReader::index("environments", i);
+        if (!reader.isMap(environments[i], path)) continue;
+        Environment env;
+        env.name = reader.string(environments[i], "name", path, true).value_or("");
+        env.variables = parseVariables(reader, environments[i], path);
+        if (!env.name.empty()) project.environments.push_back(env);
+      }
+    }
+  }
+  YAML::Node providers = YamlReader::child(doc, "providers");
+  if (providers.IsDefined() && !providers.IsNull()) {
+    if (!providers.IsSequence()) {
+      reader.error(providers, "providers", "expected a list of providers");
+    } else {
+      for (size_t i = 0; i < providers.size(); ++i)
+        project.providers.push_back(parseProvider(reader, providers[i], YamlReader::index("providers", i)));
+    }
+  }
+  YAML::Node scan = YamlReader::child(doc, "scan");
+  if (scan.IsDefined() && reader.isMap(scan, "scan"))
+    project.scanExclude = reader.stringList(scan, "exclude", "scan").value_or(std::vector<std::string>{});
+  return project;
+}
+
+std::string chooseEnvironment(const Project& project, const std::optional<std::string>& requested) {
+  if (requested) {
+    if (project.environments.empty() && *requested == "default") return *requested;
+    for (const auto& env : project.environments)
+      if (env.name == *requested) return *requested;
+    std::string names;
+    for (const auto& env : project.environments) names += (names.empty() ? "" : ", ") + env.name;
+    throw UsageError(fmt::format("--env {}: the project defines no such environment", *requested),
+                     names.empty() ? "this project defines no environments; omit --env"
+                                   : "defined environments: " + names);
+  }
+  if (!project.defaultEnvironment.empty()) return project.defaultEnvironment;
+  if (!project.environments.empty()) return project.environments.front().name;
+  return "default";
+}
+
+// The one provider that runs Deploys in this environment; local-docker when none is named.
+Provider chooseProvider(const Project& project, const std::string& environment, Diagnostics& diagnostics) {
+  std::optional<Provider> chosen;
+  for (const auto& provider : project.providers) {
+    if (!kDeployProviders.count(provider.name)) continue;
+    if (!provider.environments.empty() &&
+        std::find(provider.environments.begin(), provider.environments.end(), environment) ==
+            provider.environments.end())
+      continue;
+    if (chosen) {
+      diagnostics.errors.push_back({provider.position.file, provider.position.line, provider.position.column,
+                                    "providers",
+                                    fmt::format("both \"{}\" and \"{}\" would run Deploys in environment \"{}\"; "
+                                                "limit one with `environments:`",
+                                                chosen->name, provider.name, environment)});
+      continue;
+    }
+    chosen = provider;
+  }
+  if (!chosen) {
+    chosen = Provider{};
+    chosen->name = "local-docker";
+  }
+  if (chosen->kubernetesNamespace.empty()) chosen->kubernetesNamespace = project.name;
+  return *chosen;
+}
+
+}  // namespace
+
+fs::path findProjectRoot(const LoadOptions& options) {
+  if (options.root) {
+    fs::path root = fs::absolute(*options.root).lexically_normal();
+    if (root.has_filename() == false) root = root.parent_path();
+    if (!projectFileIn(root))
+      throw UsageError(fmt::format("--root {}: no project.garden.yml (with kind: Project) there", root.string()),
+                       "point --root at the folder that holds the project file");
+    return root;
+  }
+  fs::path dir = fs::absolute(options.cwd).lexically_normal();
+  while (true) {
+    if (projectFileIn(dir)) return dir;
+    if (dir == dir.root_path() || dir.parent_path() == dir) break;
+    dir = dir.parent_path();
+  }
+  throw UsageError(fmt::format("no project.garden.yml found in {} or any folder above it",
+                               fs::absolute(options.cwd).string()),
+                   "run gardensync inside a project, or pass --root <dir>");
+}
+
+ProjectConfig loadProject(const LoadOptions& options) {
+  const fs::path root = findProjectRoot(options);
+  const fs::path projectFile = *projectFileIn(root);
+  Diagnostics diagnostics;
+
+  ParsedFile parsedProject = parseFile(projectFile, root, diagnostics);
+  YamlReader projectReader(parsedProject.display, diagnostics, nullptr);
+  Project project;
+  for (const auto& doc : parsedProject.documents) {
+    if (doc.IsMap() && kindOf(doc) == "Project") {
+      project = parseProject(projectReader, doc, projectFile);
+      break;
+    }
+  }
+  if (!diagnostics.errors.empty()) throw ConfigError(diagnostics.errors);
+
+  ProjectConfig config;
+  config.environment = chooseEnvironment(project, options.environment);
+
+  // Variables: the project's, then the environment's, each resolved against what is known so far.
+  TemplateContext templates;
+  templates.projectName = project.name;
+  templates.environmentName = config.environment;
+  templates.localEnv = options.localEnv;
+  auto resolveVariables = [&](const std::map<std::string, std::string>& raw) {
+    for (const auto& [name, value] : raw) {
+      try {
+        templates.variables[name] = resolveLoadTime(value, templates);
+      } catch (const TemplateError& e) {
+        diagnostics.errors.push_back({parsedProject.display, 0, 0, "variables." + name, e.what()});
+      }
+    }
+  };
+  resolveVariables(project.variables);
+  for (const auto& env : project.environments)
+    if (env.name == config.environment) resolveVariables(env.variables);
+
+  config.provider = chooseProvider(project, config.environment, diagnostics);
+
+  // First pass: read every file and learn the Build names templates may refer to.
+  std::vector<ParsedFile> files;
+  for (const auto& path : findConfigFiles(root, project.scanExclude)) {
+    files.push_back(path == projectFile ? parsedProject : parseFile(path, root, diagnostics));
+    for (const auto& doc : files.back().documents)
+      if (doc.IsMap() && kindOf(doc) == "Build" && YamlReader::child(doc, "name").IsScalar())
+        templates.buildNames.insert(YamlReader::child(doc, "name").Scalar());
+  }
+
+  std::vector<std::string> skippedKeys;
+  for (const auto& file : files) {
+    YamlReader reader(file.display, diagnostics, &templates);
+    for (const auto& doc : file.documents) {
+      if (doc.IsNull()) continue;  // an empty document between `---` separators
+      if (!doc.IsMap()) {
+        reader.error(doc, "", "expected a mapping with a `kind` key");
+        continue;
+      }
+      const std::string kind = kindOf(doc);
+      if (kind == "Project") {
+        if (file.path != projectFile)
+          reader.error(doc, "kind", fmt::format("a second Project; the project is defined in {}",
+                                                 parsedProject.display));
+        continue;
+      }
+      if (kSkippedKinds.count(kind)) {
+        YAML::Node name = YamlReader::child(doc, "name");
+        std::string lower;
+        for (char c : kind) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (name.IsScalar()) skippedKeys.push_back(lower + "." + name.Scalar());
+        config.notes.push_back(fmt::format("{}:{}: skipping {} {} (gardensync runs Build and Deploy actions only)",
+                                           file.display, reader.position(doc).line, kind,
+                                           name.IsScalar() ? name.Scalar() : std::string("(unnamed)")));
+        continue;
+      }
+      if (kind != "Build" && kind != "Deploy") {
+        reader.error(YamlReader::child(doc, "kind").IsDefined() ? YamlReader::child(doc, "kind") : doc, "kind",
+                     kind.empty() ? "is required (Project, Build, Deploy, Run, Test, ...)"
+                                  : fmt::format("\"{}\" is not a known kind (expected Project, Build, Deploy, "
+                                                "Run, Test, Workflow or Module)",
+                                                kind));
+        continue;
+      }
+      YAML::Node disabled = YamlReader::child(doc, "disabled");
+      if (disabled.IsScalar() && disabled.Scalar() == "true") {
+        config.notes.push_back(fmt::format("{}:{}: skipping disabled {}", file.display,
+                                           reader.position(doc).line, kind));
+        continue;
+      }
+      if (auto action = parseAction(reader, doc, file.path, root)) config.actions.push_back(std::move(*action));
+    }
+  }
+  checkActionGraph(config.actions, skippedKeys, diagnostics.errors);
+  if (!diagnostics.errors.empty()) throw ConfigError(diagnostics.errors);
+
+  for (const auto& warning : diagnostics.warnings) config.warnings.push_back(warning.format());
+  config.project = std::move(project);
+  return config;
+}
+
+}  // namespace gardensync::config

@@ -1,0 +1,228 @@
+#include "gardensync/config/sync_schema.h"
+
+#include <fmt/format.h>
+
+namespace gardensync::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::set<std::string> kWorkloadKinds{"Deployment", "StatefulSet", "DaemonSet", "Pod"};
+
+// Mutagen's `--ignore` flag splits its value on commas, so such a pattern would silently turn
+// into two different ones.
+void checkExcludes(YamlReader& reader, const YAML::Node& list, const std::string& keyPath,
+                   const std::vector<std::string>& patterns) {
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    if (patterns[i].empty())
+      reader.error(list[i], YamlReader::index(keyPath, i), "an exclude pattern must not be empty");
+    else if (patterns[i].find(',') != std::string::npos)
+      reader.error(list[i], YamlReader::index(keyPath, i),
+                   fmt::format("\"{}\" contains a comma, which Mutagen's --ignore treats as a "
+                               "separator; write one pattern per list entry",
+                               patterns[i]));
+  }
+}
+
+bool escapesRoot(const fs::path& path, const fs::path& root) {
+  auto rel = path.lexically_relative(root);
+  return rel.empty() || *rel.begin() == "..";
+}
+
+// Reads a value that Garden accepts under two names (`source`/`sourcePath`, `target`/`containerPath`).
+std::optional<std::string> eitherSpelling(YamlReader& reader, const YAML::Node& entry,
+                                          const std::string& path, const char* first,
+                                          const char* second) {
+  YAML::Node a = YamlReader::child(entry, first);
+  YAML::Node b = YamlReader::child(entry, second);
+  if (a.IsDefined() && b.IsDefined()) {
+    reader.error(b, YamlReader::join(path, second),
+                 fmt::format("give either \"{}\" or \"{}\", not both", first, second));
+    return std::nullopt;
+  }
+  return reader.string(entry, a.IsDefined() ? first : second, path);
+}
+
+std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entry,
+                                      const std::string& path, const SyncSchemaContext& context) {
+  if (!reader.isMap(entry, path)) return std::nullopt;
+  const bool container = context.deployType == "container";
+  std::set<std::string> allowed{"source",        "sourcePath",   "containerPath",   "mode",
+                                "exclude",       "defaultOwner", "defaultGroup",    "defaultFileMode",
+                                "defaultDirectoryMode", "target"};
+  reader.rejectUnknownKeys(entry, path, allowed);
+
+  SyncPath sync;
+  sync.position = reader.position(entry);
+  const size_t errorsBefore = 0;
+  (void)errorsBefore;
+
+  // `target` is the container path for container Deploys and a workload for kubernetes/helm.
+  std::optional<std::string> containerPath;
+  if (container) {
+    containerPath = eitherSpelling(reader, entry, path, "target", "containerPath");
+  } else {
+    containerPath = reader.string(entry, "containerPath", path);
+    YAML::Node target = YamlReader::child(entry, "target");
+    if (target.IsDefined()) sync.target = parseWorkloadTarget(reader, target, YamlReader::join(path, "target"));
+  }
+  const char* targetKey = container && YamlReader::child(entry, "target").IsDefined() ? "target" : "containerPath";
+  YAML::Node targetNode = YamlReader::child(entry, targetKey);
+  if (!containerPath) {
+    if (!targetNode.IsDefined())
+      reader.error(entry, YamlReader::join(path, targetKey),
+                   container ? "is required (the absolute path in the container; also spelled containerPath)"
+                             : "is required (the absolute path in the container)");
+  } else if (containerPath->empty() || containerPath->front() != '/') {
+    reader.error(targetNode, YamlReader::join(path, targetKey),
+                 fmt::format("\"{}\" must be an absolute path in the container", *containerPath));
+  } else if (fs::path(*containerPath).lexically_normal() == "/") {
+    reader.error(targetNode, YamlReader::join(path, targetKey),
+                 "must not be \"/\": syncing the container's root would overwrite its system files");
+  } else {
+    std::string normalized = fs::path(*containerPath).lexically_normal().generic_string();
+    if (normalized.size() > 1 && normalized.back() == '/') normalized.pop_back();
+    sync.containerPath = normalized;
+  }
+
+  const char* sourceKey = container && YamlReader::child(entry, "source").IsDefined() ? "source" : "sourcePath";
+  auto source = container ? eitherSpelling(reader, entry, path, "source", "sourcePath")
+                          : reader.string(entry, "sourcePath", path);
+  // Garden's schema default: the action's own folder.
+  sync.source = source.value_or(".");
+  if (sync.source.empty()) sync.source = ".";
+  fs::path local = fs::path(sync.source).is_absolute() ? fs::path(sync.source)
+                                                        : context.actionDir / sync.source;
+  sync.localPath = local.lexically_normal();
+  if (sync.localPath.has_filename() == false && sync.localPath != sync.localPath.root_path())
+    sync.localPath = sync.localPath.parent_path();
+  YAML::Node sourceNode = YamlReader::child(entry, sourceKey);
+  if (!fs::path(sync.source).is_absolute() && escapesRoot(sync.localPath, context.projectRoot)) {
+    reader.error(sourceNode.IsDefined() ? sourceNode : entry, YamlReader::join(path, sourceKey),
+                 fmt::format("\"{}\" resolves to {}, outside the project root {}; reverse and replica "
+                             "modes would write there (use an absolute path if that is intended)",
+                             sync.source, sync.localPath.string(), context.projectRoot.string()));
+  } else if (!fs::exists(sync.localPath)) {
+    reader.warning(sourceNode.IsDefined() ? sourceNode : entry, YamlReader::join(path, sourceKey),
+                   fmt::format("{} does not exist; deploy will refuse to sync it", sync.localPath.string()));
+  }
+
+  if (auto mode = reader.string(entry, "mode", path)) {
+    if (auto parsed = parseSyncMode(*mode)) {
+      sync.mode = *parsed;
+    } else {
+      reader.error(YamlReader::child(entry, "mode"), YamlReader::join(path, "mode"),
+                   fmt::format("\"{}\" is not a sync mode (expected one of: {})", *mode,
+                               acceptedSyncModeNames()));
+    }
+  } else {
+    sync.mode = kDefaultSyncMode;
+  }
+
+  if (auto exclude = reader.stringList(entry, "exclude", path)) {
+    checkExcludes(reader, YamlReader::child(entry, "exclude"), YamlReader::join(path, "exclude"), *exclude);
+    sync.exclude = std::move(*exclude);
+  }
+  sync.defaultOwner = reader.ownerOrGroup(entry, "defaultOwner", path);
+  sync.defaultGroup = reader.ownerOrGroup(entry, "defaultGroup", path);
+  sync.defaultFileMode = reader.permissionBits(entry, "defaultFileMode", path);
+  sync.defaultDirectoryMode = reader.permissionBits(entry, "defaultDirectoryMode", path);
+  return sync;
+}
+
+std::optional<SyncOverride> parseOverride(YamlReader& reader, const YAML::Node& entry,
+                                          const std::string& path) {
+  if (!reader.isMap(entry, path)) return std::nullopt;
+  reader.rejectUnknownKeys(entry, path, {"command", "args", "target"});
+  SyncOverride override;
+  override.command = reader.stringList(entry, "command", path);
+  override.args = reader.stringList(entry, "args", path);
+  YAML::Node target = YamlReader::child(entry, "target");
+  if (target.IsDefined()) override.target = parseWorkloadTarget(reader, target, YamlReader::join(path, "target"));
+  return override;
+}
+
+}  // namespace
+
+std::optional<WorkloadTarget> parseWorkloadTarget(YamlReader& reader, const YAML::Node& node,
+                                                  const std::string& keyPath) {
+  if (!reader.isMap(node, keyPath)) return std::nullopt;
+  reader.rejectUnknownKeys(node, keyPath, {"kind", "name", "containerName", "podSelector"});
+  if (YamlReader::child(node, "podSelector").IsDefined()) {
+    reader.error(YamlReader::child(node, "podSelector"), YamlReader::join(keyPath, "podSelector"),
+                 "is not supported by gardensync; name the workload with kind and name");
+    return std::nullopt;
+  }
+  WorkloadTarget target;
+  auto kind = reader.string(node, "kind", keyPath, true);
+  auto name = reader.string(node, "name", keyPath, true);
+  if (!kind || !name) return std::nullopt;
+  if (!kWorkloadKinds.count(*kind)) {
+    reader.error(YamlReader::child(node, "kind"), YamlReader::join(keyPath, "kind"),
+                 fmt::format("\"{}\" is not a workload kind (expected one of: Deployment, StatefulSet, "
+                             "DaemonSet, Pod)",
+                             *kind));
+    return std::nullopt;
+  }
+  target.kind = *kind;
+  target.name = *name;
+  target.containerName = reader.string(node, "containerName", keyPath).value_or("");
+  return target;
+}
+
+std::optional<SyncConfig> parseSyncConfig(YamlReader& reader, const YAML::Node& node,
+                                          const std::string& keyPath, const SyncSchemaContext& context) {
+  if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+  if (!reader.isMap(node, keyPath)) return std::nullopt;
+  const bool container = context.deployType == "container";
+  if (container) reader.rejectUnknownKeys(node, keyPath, {"paths", "command", "args"});
+  else reader.rejectUnknownKeys(node, keyPath, {"paths", "overrides"});
+
+  SyncConfig sync;
+  YAML::Node paths = YamlReader::child(node, "paths");
+  const std::string pathsKey = YamlReader::join(keyPath, "paths");
+  if (paths.IsDefined() && !paths.IsNull()) {
+    if (!paths.IsSequence()) {
+      reader.error(paths, pathsKey, "expected a list of sync paths");
+    } else {
+      for (size_t i = 0; i < paths.size(); ++i)
+        if (auto path = parseSyncPath(reader, paths[i], YamlReader::index(pathsKey, i), context))
+          sync.paths.push_back(std::move(*path));
+    }
+  }
+  if (container) {
+    sync.command = reader.stringList(node, "command", keyPath);
+    sync.args = reader.stringList(node, "args", keyPath);
+  } else {
+    YAML::Node overrides = YamlReader::child(node, "overrides");
+    const std::string overridesKey = YamlReader::join(keyPath, "overrides");
+    if (overrides.IsDefined() && !overrides.IsNull()) {
+      if (!overrides.IsSequence()) {
+        reader.error(overrides, overridesKey, "expected a list of overrides");
+      } else {
+        for (size_t i = 0; i < overrides.size(); ++i)
+          if (auto o = parseOverride(reader, overrides[i], YamlReader::index(overridesKey, i)))
+            sync.overrides.push_back(std::move(*o));
+      }
+    }
+  }
+  return sync;
+}
+
+SyncDefaults parseSyncDefaults(YamlReader& reader, const YAML::Node& node, const std::string& keyPath) {
+  SyncDefaults defaults;
+  if (!node.IsDefined() || node.IsNull() || !reader.isMap(node, keyPath)) return defaults;
+  reader.rejectUnknownKeys(node, keyPath, {"exclude", "owner", "group", "fileMode", "directoryMode"});
+  if (auto exclude = reader.stringList(node, "exclude", keyPath)) {
+    checkExcludes(reader, YamlReader::child(node, "exclude"), YamlReader::join(keyPath, "exclude"), *exclude);
+    defaults.exclude = std::move(*exclude);
+  }
+  defaults.owner = reader.ownerOrGroup(node, "owner", keyPath);
+  defaults.group = reader.ownerOrGroup(node, "group", keyPath);
+  defaults.fileMode = reader.permissionBits(node, "fileMode", keyPath);
+  defaults.directoryMode = reader.permissionBits(node, "directoryMode", keyPath);
+  return defaults;
+}
+
+}  // namespace gardensync::config

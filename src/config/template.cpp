@@ -1,0 +1,123 @@
+#include "gardensync/config/template.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace gardensync::config {
+
+namespace {
+
+std::vector<std::string> splitDots(std::string_view expr) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t dot = expr.find('.', start);
+    parts.emplace_back(expr.substr(start, dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return parts;
+}
+
+std::string trim(std::string_view text) {
+  size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return {};
+  size_t end = text.find_last_not_of(" \t");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+bool isBuildOutput(const std::vector<std::string>& parts) {
+  return parts.size() == 5 && parts[0] == "actions" && parts[1] == "build" && parts[3] == "outputs";
+}
+
+// Calls `onExpr(expr, offset)` for each `${...}` and appends literal text to `out`; the callback
+// returns the replacement.
+template <typename OnExpr>
+std::string expand(std::string_view text, OnExpr onExpr) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text.compare(i, 3, "$${") == 0) {  // Garden's escape for a literal ${
+      out += "${";
+      i += 3;
+      continue;
+    }
+    if (text.compare(i, 2, "${") != 0) {
+      out += text[i++];
+      continue;
+    }
+    size_t close = text.find('}', i + 2);
+    if (close == std::string_view::npos)
+      throw TemplateError(fmt::format("unterminated template expression \"{}\"", text.substr(i)), i);
+    out += onExpr(trim(text.substr(i + 2, close - i - 2)), i);
+    i = close + 1;
+  }
+  return out;
+}
+
+const char* kSupported =
+    "supported: var.<name>, project.name, environment.name, local.env.<NAME>, "
+    "actions.build.<name>.outputs.deploymentImageId|version";
+
+}  // namespace
+
+std::string resolveLoadTime(std::string_view text, const TemplateContext& context) {
+  return expand(text, [&](const std::string& expr, size_t offset) -> std::string {
+    auto parts = splitDots(expr);
+    if (parts.size() == 2 && parts[0] == "var") {
+      auto it = context.variables.find(parts[1]);
+      if (it == context.variables.end())
+        throw TemplateError(fmt::format("${{{}}}: no variable named \"{}\" is defined", expr, parts[1]),
+                            offset);
+      return it->second;
+    }
+    if (expr == "project.name") return context.projectName;
+    if (expr == "environment.name") return context.environmentName;
+    if (parts.size() == 3 && parts[0] == "local" && parts[1] == "env") {
+      std::optional<std::string> value;
+      if (context.localEnv) {
+        value = context.localEnv(parts[2]);
+      } else if (const char* raw = std::getenv(parts[2].c_str())) {
+        value = raw;
+      }
+      if (!value)
+        throw TemplateError(fmt::format("${{{}}}: environment variable {} is not set", expr, parts[2]),
+                            offset);
+      return *value;
+    }
+    if (isBuildOutput(parts)) {
+      if (!context.buildNames.count(parts[2]))
+        throw TemplateError(fmt::format("${{{}}}: no Build action named \"{}\"", expr, parts[2]),
+                            offset);
+      if (parts[4] != "deploymentImageId" && parts[4] != "version")
+        throw TemplateError(
+            fmt::format("${{{}}}: Build outputs are deploymentImageId and version", expr), offset);
+      return "${" + expr + "}";  // resolved after the build has run
+    }
+    throw TemplateError(fmt::format("${{{}}} is not a known reference ({})", expr, kSupported), offset);
+  });
+}
+
+std::vector<BuildOutputRef> findBuildOutputRefs(std::string_view text) {
+  std::vector<BuildOutputRef> refs;
+  expand(text, [&](const std::string& expr, size_t) -> std::string {
+    auto parts = splitDots(expr);
+    if (isBuildOutput(parts)) refs.push_back({parts[2], parts[4]});
+    return {};
+  });
+  return refs;
+}
+
+std::string resolveBuildOutputs(std::string_view text,
+                                const std::map<std::string, std::string>& outputs) {
+  return expand(text, [&](const std::string& expr, size_t) -> std::string {
+    auto parts = splitDots(expr);
+    if (!isBuildOutput(parts)) return "${" + expr + "}";
+    auto it = outputs.find(parts[2] + "." + parts[4]);
+    if (it == outputs.end()) return "<pending:" + expr + ">";
+    return it->second;
+  });
+}
+
+}  // namespace gardensync::config

@@ -1,0 +1,270 @@
+#include "gardensync/config/yaml_reader.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace gardensync::config {
+
+namespace {
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Null: return "null";
+    case YAML::NodeType::Scalar: return fmt::format("\"{}\"", node.Scalar());
+    default: return "nothing";
+  }
+}
+
+size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+YamlReader::YamlReader(std::string displayFile, Diagnostics& diagnostics,
+                       const TemplateContext* templates)
+    : file_(std::move(displayFile)), diagnostics_(diagnostics), templates_(templates) {}
+
+Position YamlReader::position(const YAML::Node& node) const {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null()) return {file_, 0, 0};
+  return {file_, mark.line + 1, mark.column + 1};
+}
+
+void YamlReader::error(const YAML::Node& at, std::string_view keyPath, std::string message) {
+  Position pos = position(at);
+  diagnostics_.errors.push_back({pos.file, pos.line, pos.column, std::string(keyPath), std::move(message)});
+}
+
+void YamlReader::warning(const YAML::Node& at, std::string_view keyPath, std::string message) {
+  Position pos = position(at);
+  diagnostics_.warnings.push_back({pos.file, pos.line, pos.column, std::string(keyPath), std::move(message)});
+}
+
+YAML::Node YamlReader::child(const YAML::Node& map, const char* key) {
+  if (!map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  for (const auto& entry : map)
+    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::string YamlReader::join(std::string_view path, std::string_view key) {
+  if (path.empty()) return std::string(key);
+  return fmt::format("{}.{}", path, key);
+}
+
+std::string YamlReader::index(std::string_view path, size_t i) { return fmt::format("{}[{}]", path, i); }
+
+bool YamlReader::isMap(const YAML::Node& node, std::string_view keyPath) {
+  if (node.IsMap()) return true;
+  error(node, keyPath, fmt::format("expected a mapping, got {}", describe(node)));
+  return false;
+}
+
+std::optional<std::string> YamlReader::scalarText(const YAML::Node& node, std::string_view keyPath,
+                                                  const char* expected) {
+  if (node.IsScalar()) return node.Scalar();
+  error(node, keyPath, fmt::format("expected {}, got {}", expected, describe(node)));
+  return std::nullopt;
+}
+
+std::string YamlReader::resolve(const YAML::Node& node, std::string_view keyPath,
+                                const std::string& raw, bool& ok) {
+  ok = true;
+  if (!templates_ || raw.find("${") == std::string::npos) return raw;
+  try {
+    return resolveLoadTime(raw, *templates_);
+  } catch (const TemplateError& e) {
+    error(node, keyPath, e.what());
+    ok = false;
+    return raw;
+  }
+}
+
+std::optional<std::string> YamlReader::string(const YAML::Node& map, const char* key,
+                                              std::string_view path, bool required) {
+  const std::string keyPath = join(path, key);
+  YAML::Node node = child(map, key);
+  if (!node.IsDefined() || node.IsNull()) {
+    if (required) error(map, keyPath, "is required");
+    return std::nullopt;
+  }
+  auto text = scalarText(node, keyPath, "a string");
+  if (!text) return std::nullopt;
+  bool ok = false;
+  std::string value = resolve(node, keyPath, *text, ok);
+  if (!ok) return std::nullopt;
+  return value;
+}
+
+std::optional<std::vector<std::string>> YamlReader::stringList(const YAML::Node& map, const char* key,
+                                                               std::string_view path) {
+  const std::string keyPath = join(path, key);
+  YAML::Node node = child(map, key);
+  if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+  if (!node.IsSequence()) {
+    error(node, keyPath, fmt::format("expected a list of strings, got {}", describe(node)));
+    return std::nullopt;
+  }
+  std::vector<std::string> values;
+  bool allOk = true;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string itemPath = index(keyPath, i);
+    auto text = scalarText(node[i], itemPath, "a string");
+    if (!text) {
+      allOk = false;
+      continue;
+    }
+    bool ok = false;
+    values.push_back(resolve(node[i], itemPath, *text, ok));
+    allOk = allOk && ok;
+  }
+  if (!allOk) return std::nullopt;
+  return values;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> YamlReader::stringMap(
+    const YAML::Node& map, const char* key, std::string_view path) {
+  const std::string keyPath = join(path, key);
+  YAML::Node node = child(map, key);
+  if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+  if (!isMap(node, keyPath)) return std::nullopt;
+  std::vector<std::pair<std::string, std::string>> values;
+  for (const auto& entry : node) {
+    const std::string name = entry.first.Scalar();
+    const std::string itemPath = join(keyPath, name);
+    auto text = scalarText(entry.second, itemPath, "a string, number or boolean");
+    if (!text) continue;
+    bool ok = false;
+    std::string value = resolve(entry.second, itemPath, *text, ok);
+    if (ok) values.emplace_back(name, std::move(value));
+  }
+  return values;
+}
+
+std::optional<int> YamlReader::integer(const YAML::Node& map, const char* key, std::string_view path,
+                                       bool required) {
+  const std::string keyPath = join(path, key);
+  YAML::Node node = child(map, key);
+  if (!node.IsDefined() || node.IsNull()) {
+    if (required) error(map, keyPath, "is required");
+    return std::nullopt;
+  }
+  auto text = scalarText(node, keyPath, "an integer");
+  if (!text) return std::nullopt;
+  int value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size()) {
+    error(node, keyPath, fmt::format("expected an integer, got \"{}\"", *text));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> YamlReader::boolean(const YAML::Node& map, const char* key, std::string_view path) {
+  const std::string keyPath = join(path, key);
+  YAML::Node node = child(map, key);
+  if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+  auto text = scalarText(node, keyPath, "true or false");
+  if (!text) return std::nullopt;
+  if (*text == "true") return true;
+  if (*text == "false") return false;
+  error(node, keyPath, fmt::format("expected true or false, got \"{}\"", *text));
+  return std::nullopt;
+}
+
+std::optional<unsigned> YamlReader::permissionBits(const YAML::Node& map, const char* key,
+                                                   std::string_view path) {
+  const std::string keyPath = join(path, key);
+  YAML::Node node = child(map, key);
+  if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+  auto text = scalarText(node, keyPath, "octal permission bits such as 0644");
+  if (!text) return std::nullopt;
+  std::string_view digits = *text;
+  int base = 10;
+  if (digits.starts_with("0o") || digits.starts_with("0O")) {
+    digits.remove_prefix(2);
+    base = 8;
+  } else if (digits.size() > 1 && digits.starts_with("0")) {
+    base = 8;  // YAML 1.1 octal, as Garden's examples write it (`0644`)
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
+    error(node, keyPath, fmt::format("\"{}\" is not valid permission bits (expected octal, e.g. 0644)", *text));
+    return std::nullopt;
+  }
+  if (value > 0777) {
+    error(node, keyPath,
+          fmt::format("\"{}\" is out of range (expected 0000-0777; write octal with a leading 0, e.g. 0644)",
+                      *text));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::string> YamlReader::ownerOrGroup(const YAML::Node& map, const char* key,
+                                                    std::string_view path) {
+  const std::string keyPath = join(path, key);
+  YAML::Node node = child(map, key);
+  if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+  auto text = scalarText(node, keyPath, "a user/group id or name");
+  if (!text) return std::nullopt;
+  bool ok = false;
+  std::string value = resolve(node, keyPath, *text, ok);
+  if (!ok) return std::nullopt;
+  const bool numeric = !value.empty() && std::all_of(value.begin(), value.end(), ::isdigit);
+  const bool name = !value.empty() && (std::isalpha(static_cast<unsigned char>(value[0])) || value[0] == '_') &&
+                    std::all_of(value.begin(), value.end(), [](char c) {
+                      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+                    });
+  if (!numeric && !name) {
+    error(node, keyPath, fmt::format("\"{}\" is not a user/group id (integer) or name", value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+void YamlReader::rejectUnknownKeys(const YAML::Node& map, std::string_view path,
+                                   const std::set<std::string>& allowed) {
+  if (!map.IsMap()) return;
+  for (const auto& entry : map) {
+    const std::string key = entry.first.Scalar();
+    if (allowed.count(key)) continue;
+    std::string closest;
+    size_t best = 3;  // suggest only near misses
+    for (const auto& candidate : allowed) {
+      size_t distance = editDistance(key, candidate);
+      if (distance < best) best = distance, closest = candidate;
+    }
+    std::string message = "is not a known key";
+    if (!closest.empty()) message += fmt::format(" (did you mean \"{}\"?)", closest);
+    else {
+      message += " (expected one of: ";
+      bool first = true;
+      for (const auto& candidate : allowed) {
+        message += (first ? "" : ", ") + candidate;
+        first = false;
+      }
+      message += ")";
+    }
+    error(entry.first, join(path, key), message);
+  }
+}
+
+}  // namespace gardensync::config

@@ -1,0 +1,3 @@
+#include "gardensync/cli/app.h"
+
+int main(int argc, char** argv) { return gardensync::cli::run(argc, argv); }

@@ -1,0 +1,149 @@
+#include "gardensync/sync/plan.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "gardensync/sync/mode_mapping.h"
+#include "gardensync/util/error.h"
+#include "gardensync/util/hash.h"
+
+namespace gardensync::sync {
+
+using config::Action;
+using config::ProjectConfig;
+
+namespace {
+
+std::string octal(unsigned bits) { return fmt::format("{:04o}", bits); }
+
+// Mutagen reads a bare number as a user name; numeric ids are written `id:<n>`.
+std::string mutagenOwner(const std::string& value) {
+  const bool numeric = std::all_of(value.begin(), value.end(), ::isdigit);
+  return numeric ? "id:" + value : value;
+}
+
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string remoteEndpoint(const ProjectConfig& config, const Action& deploy, const config::SyncPath& path) {
+  if (config.provider.name == "local-docker")
+    return fmt::format("docker://{}{}", dockerContainerName(config.project.name, deploy.name), path.containerPath);
+  // Kubernetes: the workload the path (or the Deploy) targets; a container Deploy runs as a
+  // Deployment of its own name. The kubernetes provider's exec transport reaches it.
+  config::WorkloadTarget target{"Deployment", deploy.name, ""};
+  if (path.target) target = *path.target;
+  else if (deploy.defaultTarget) target = *deploy.defaultTarget;
+  std::string workload = fmt::format("{}/{}", lowercase(target.kind), target.name);
+  if (!target.containerName.empty()) workload += "/" + target.containerName;
+  return fmt::format("kubernetes://{}/{}{}", config.provider.kubernetesNamespace, workload, path.containerPath);
+}
+
+std::vector<std::string> mergedIgnores(const std::vector<std::string>& defaults,
+                                       const std::vector<std::string>& own) {
+  std::vector<std::string> merged;
+  for (const auto* list : {&defaults, &own})
+    for (const auto& pattern : *list)
+      if (std::find(merged.begin(), merged.end(), pattern) == merged.end()) merged.push_back(pattern);
+  return merged;
+}
+
+std::string specHash(const PlannedSession& session) {
+  nlohmann::json spec = toJson(session);
+  spec.erase("labels");
+  spec.erase("name");
+  return util::sha256Hex(spec.dump()).substr(0, 16);
+}
+
+}  // namespace
+
+std::string dockerContainerName(const std::string& project, const std::string& deploy) {
+  return fmt::format("gs-{}-{}", project, deploy);
+}
+
+std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std::vector<const Action*>& deploys) {
+  const config::SyncDefaults& defaults = config.provider.syncDefaults;
+  std::vector<PlannedSession> sessions;
+  for (const Action* deploy : deploys) {
+    if (!deploy->sync) continue;
+    for (size_t i = 0; i < deploy->sync->paths.size(); ++i) {
+      const config::SyncPath& path = deploy->sync->paths[i];
+      const MutagenMode mapped = toMutagen(path.mode);
+      const std::string local = path.localPath.string();
+      const std::string remote = remoteEndpoint(config, *deploy, path);
+
+      PlannedSession session;
+      session.deploy = deploy->name;
+      session.name = fmt::format("{}-{}", deploy->name, i);
+      session.gardenMode = std::string(config::canonicalName(path.mode));
+      session.mode = std::string(mapped.mode);
+      session.alpha = mapped.containerIsAlpha ? remote : local;
+      session.beta = mapped.containerIsAlpha ? local : remote;
+      session.ignore = mergedIgnores(defaults.exclude, path.exclude);
+      // Per-path settings win over the provider's defaults.
+      if (auto owner = path.defaultOwner ? path.defaultOwner : defaults.owner) session.defaultOwner = mutagenOwner(*owner);
+      if (auto group = path.defaultGroup ? path.defaultGroup : defaults.group) session.defaultGroup = mutagenOwner(*group);
+      if (auto bits = path.defaultFileMode ? path.defaultFileMode : defaults.fileMode) session.defaultFileMode = octal(*bits);
+      if (auto bits = path.defaultDirectoryMode ? path.defaultDirectoryMode : defaults.directoryMode)
+        session.defaultDirectoryMode = octal(*bits);
+      session.syncMode = path.mode;
+      session.containerIsAlpha = mapped.containerIsAlpha;
+      session.localPath = path.localPath;
+      session.containerPath = path.containerPath;
+      session.pathIndex = i;
+      session.labels = {{kProjectLabel, config.project.name}, {kDeployLabel, deploy->name}};
+      session.labels[kSpecHashLabel] = specHash(session);
+      sessions.push_back(std::move(session));
+    }
+  }
+  return sessions;
+}
+
+std::vector<const Action*> selectSyncDeploys(const ProjectConfig& config, const std::vector<std::string>& names) {
+  const bool all = names.empty() || std::find(names.begin(), names.end(), "*") != names.end();
+  std::vector<const Action*> selected;
+  if (all) {
+    for (const Action* deploy : config.deploys())
+      if (deploy->sync && !deploy->sync->paths.empty()) selected.push_back(deploy);
+    return selected;
+  }
+  for (const auto& name : names) {
+    const Action* deploy = config.find(config::ActionKind::Deploy, name);
+    if (!deploy) {
+      std::string known;
+      for (const Action* d : config.deploys()) known += (known.empty() ? "" : ", ") + d->name;
+      throw UsageError(fmt::format("no Deploy named \"{}\"", name),
+                       known.empty() ? "this project has no Deploy actions" : "Deploys: " + known);
+    }
+    if (!deploy->sync || deploy->sync->paths.empty())
+      throw UsageError(fmt::format("Deploy \"{}\" has no spec.sync.paths", name),
+                       fmt::format("add spec.sync.paths to {} or leave it out of --sync", deploy->configFile.filename().string()));
+    if (std::find(selected.begin(), selected.end(), deploy) == selected.end()) selected.push_back(deploy);
+  }
+  return selected;
+}
+
+nlohmann::json toJson(const PlannedSession& session) {
+  auto optional = [](const std::optional<std::string>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+  };
+  return {
+      {"deploy", session.deploy},
+      {"name", session.name},
+      {"labels", session.labels},
+      {"gardenMode", session.gardenMode},
+      {"mode", session.mode},
+      {"alpha", session.alpha},
+      {"beta", session.beta},
+      {"ignore", session.ignore},
+      {"defaultOwner", optional(session.defaultOwner)},
+      {"defaultGroup", optional(session.defaultGroup)},
+      {"defaultFileMode", optional(session.defaultFileMode)},
+      {"defaultDirectoryMode", optional(session.defaultDirectoryMode)},
+  };
+}
+
+}  // namespace gardensync::sync

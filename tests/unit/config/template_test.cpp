@@ -1,0 +1,61 @@
+#include "gardensync/config/template.h"
+
+#include <gtest/gtest.h>
+
+namespace gardensync::config {
+namespace {
+
+TemplateContext context() {
+  TemplateContext c;
+  c.projectName = "shop";
+  c.environmentName = "dev";
+  c.variables = {{"port", "8080"}};
+  c.localEnv = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "USER") return "ada";
+    return std::nullopt;
+  };
+  c.buildNames = {"api"};
+  return c;
+}
+
+TEST(Template, ResolvesTheSupportedReferences) {
+  EXPECT_EQ(resolveLoadTime("${project.name}-${environment.name}:${var.port} by ${local.env.USER}", context()),
+            "shop-dev:8080 by ada");
+  EXPECT_EQ(resolveLoadTime("${ var.port }", context()), "8080");
+  EXPECT_EQ(resolveLoadTime("plain", context()), "plain");
+}
+
+TEST(Template, KeepsBuildOutputsForLater) {
+  EXPECT_EQ(resolveLoadTime("${actions.build.api.outputs.deploymentImageId}", context()),
+            "${actions.build.api.outputs.deploymentImageId}");
+}
+
+TEST(Template, EscapedDollarIsLiteral) { EXPECT_EQ(resolveLoadTime("$${HOME}", context()), "${HOME}"); }
+
+TEST(Template, UnknownReferencesThrowWithOffset) {
+  try {
+    resolveLoadTime("x ${var.nope}", context());
+    FAIL();
+  } catch (const TemplateError& e) {
+    EXPECT_EQ(e.offset, 2u);
+    EXPECT_STREQ(e.what(), "${var.nope}: no variable named \"nope\" is defined");
+  }
+  EXPECT_THROW(resolveLoadTime("${local.env.NOPE}", context()), TemplateError);
+  EXPECT_THROW(resolveLoadTime("${actions.build.web.outputs.version}", context()), TemplateError);
+  EXPECT_THROW(resolveLoadTime("${actions.build.api.outputs.nope}", context()), TemplateError);
+  EXPECT_THROW(resolveLoadTime("${secrets.x}", context()), TemplateError);
+  EXPECT_THROW(resolveLoadTime("${var.port", context()), TemplateError);
+}
+
+TEST(Template, BuildOutputsResolveOrBecomePending) {
+  const std::string text = "${actions.build.api.outputs.deploymentImageId} ${actions.build.api.outputs.version}";
+  EXPECT_EQ(resolveBuildOutputs(text, {{"api.deploymentImageId", "gs/api:abc"}}),
+            "gs/api:abc <pending:actions.build.api.outputs.version>");
+  auto refs = findBuildOutputRefs(text);
+  ASSERT_EQ(refs.size(), 2u);
+  EXPECT_EQ(refs[0].build, "api");
+  EXPECT_EQ(refs[1].output, "version");
+}
+
+}  // namespace
+}  // namespace gardensync::config

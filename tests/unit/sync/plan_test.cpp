@@ -1,0 +1,134 @@
+#include "gardensync/sync/plan.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "../config/load_helpers.h"
+
+namespace gardensync::sync {
+namespace {
+
+using gardensync::testing::fixture;
+using gardensync::testing::loadFixture;
+using ::testing::ElementsAre;
+
+std::vector<PlannedSession> planAll(const config::ProjectConfig& config) {
+  return planSessions(config, selectSyncDeploys(config, {"*"}));
+}
+
+TEST(Plan, AdvancedExampleHasTwoSessionsWithMergedDefaults) {
+  auto config = loadFixture("seed/advanced");
+  auto sessions = planAll(config);
+  ASSERT_EQ(sessions.size(), 2u);
+
+  const PlannedSession& src = sessions[0];
+  EXPECT_EQ(src.deploy, "node-service");
+  EXPECT_EQ(src.gardenMode, "one-way-replica");
+  EXPECT_EQ(src.mode, "one-way-replica");
+  EXPECT_EQ(src.alpha, "/app/src");
+  EXPECT_EQ(src.beta, "kubernetes://seed-advanced/deployment/node-service/app/src");
+  EXPECT_THAT(src.ignore, ElementsAre("/**/node_modules"));
+  EXPECT_EQ(src.defaultOwner, "id:1000");
+  EXPECT_EQ(src.defaultGroup, "id:1000");
+  EXPECT_EQ(src.defaultFileMode, "0666");
+  EXPECT_EQ(src.defaultDirectoryMode, "0777");
+  EXPECT_FALSE(src.containerIsAlpha);
+
+  const PlannedSession& artifacts = sessions[1];
+  EXPECT_EQ(artifacts.gardenMode, "one-way-replica-reverse");
+  EXPECT_EQ(artifacts.mode, "one-way-replica");
+  EXPECT_EQ(artifacts.alpha, "kubernetes://seed-advanced/deployment/node-service/test-artifacts");
+  EXPECT_EQ(artifacts.beta, "/test-artifacts");
+  EXPECT_TRUE(artifacts.containerIsAlpha);  // ownership then applies to alpha
+  EXPECT_EQ(artifacts.defaultOwner, "id:1000");
+}
+
+TEST(Plan, KubernetesDefaultTargetNamesTheWorkload) {
+  auto sessions = planAll(loadFixture("seed/kubernetes-sync"));
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0].alpha, "/src");
+  EXPECT_EQ(sessions[0].beta, "kubernetes://seed-kubernetes/deployment/vote/app/src");
+  EXPECT_EQ(sessions[0].mode, "two-way-safe");
+}
+
+TEST(Plan, EveryModeAndAliasMapsLikeGarden) {
+  auto config = loadFixture("errors/all-modes");
+  auto sessions = planAll(config);
+  ASSERT_EQ(sessions.size(), 9u);
+  const std::string local = fixture("errors/all-modes/src").lexically_normal().string();
+  struct Expected {
+    const char* gardenMode;
+    const char* mode;
+    bool reversed;
+  };
+  const Expected expected[] = {
+      {"one-way-safe", "one-way-safe", false},     {"one-way-safe", "one-way-safe", false},
+      {"one-way-replica", "one-way-replica", false}, {"one-way-reverse", "one-way-safe", true},
+      {"one-way-replica-reverse", "one-way-replica", true}, {"two-way-safe", "two-way-safe", false},
+      {"two-way-safe", "two-way-safe", false},     {"two-way-resolved", "two-way-resolved", false},
+      {"one-way-safe", "one-way-safe", false},  // no mode: Garden's default
+  };
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    SCOPED_TRACE(i);
+    const std::string remote = "docker://gs-modes-app/m/" + std::to_string(i);
+    EXPECT_EQ(sessions[i].gardenMode, expected[i].gardenMode);
+    EXPECT_EQ(sessions[i].mode, expected[i].mode);
+    EXPECT_EQ(sessions[i].alpha, expected[i].reversed ? remote : local);
+    EXPECT_EQ(sessions[i].beta, expected[i].reversed ? local : remote);
+    EXPECT_EQ(sessions[i].name, "app-" + std::to_string(i));
+  }
+}
+
+TEST(Plan, PathSettingsWinAndExcludesAddUpWithoutDuplicates) {
+  auto sessions = planAll(loadFixture("errors/all-modes"));
+  const PlannedSession& plain = sessions[0];
+  EXPECT_THAT(plain.ignore, ElementsAre(".git", "node_modules"));
+  EXPECT_EQ(plain.defaultOwner, "id:1000");
+  EXPECT_EQ(plain.defaultGroup, std::nullopt);
+  EXPECT_EQ(plain.defaultFileMode, "0640");
+  EXPECT_EQ(plain.defaultDirectoryMode, std::nullopt);
+
+  const PlannedSession& custom = sessions[7];
+  EXPECT_THAT(custom.ignore, ElementsAre(".git", "node_modules", "*.log"));
+  EXPECT_EQ(custom.defaultOwner, "app");
+  EXPECT_EQ(custom.defaultGroup, "id:2000");
+  EXPECT_EQ(custom.defaultFileMode, "0600");
+  EXPECT_EQ(custom.defaultDirectoryMode, "0750");
+}
+
+TEST(Plan, LabelsIdentifyProjectDeployAndSpec) {
+  auto sessions = planAll(loadFixture("errors/all-modes"));
+  EXPECT_EQ(sessions[0].labels.at(kProjectLabel), "modes");
+  EXPECT_EQ(sessions[0].labels.at(kDeployLabel), "app");
+  EXPECT_EQ(sessions[0].labels.at(kSpecHashLabel).size(), 16u);
+  // Paths 0 and 1 are the same spec apart from the container path.
+  EXPECT_NE(sessions[0].labels.at(kSpecHashLabel), sessions[1].labels.at(kSpecHashLabel));
+  // Planning again gives the same hash: the label is stable across runs.
+  auto again = planAll(loadFixture("errors/all-modes"));
+  EXPECT_EQ(sessions[3].labels.at(kSpecHashLabel), again[3].labels.at(kSpecHashLabel));
+}
+
+TEST(Plan, JsonHasExactlyThePublicKeys) {
+  auto sessions = planAll(loadFixture("seed/permissions"));
+  ASSERT_EQ(sessions.size(), 1u);
+  nlohmann::json json = toJson(sessions[0]);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : json.items()) keys.push_back(key);
+  EXPECT_THAT(keys, ::testing::UnorderedElementsAre("deploy", "name", "labels", "gardenMode", "mode", "alpha",
+                                                    "beta", "ignore", "defaultOwner", "defaultGroup",
+                                                    "defaultFileMode", "defaultDirectoryMode"));
+  EXPECT_EQ(json["beta"], "docker://gs-seed-permissions-node-service/app/src");
+  EXPECT_EQ(json["defaultFileMode"], "0666");
+  EXPECT_EQ(json["defaultDirectoryMode"], "0777");
+  EXPECT_EQ(json["defaultOwner"], "id:1000");
+}
+
+TEST(Plan, SelectionRejectsUnknownAndSyncLessDeploys) {
+  auto config = loadFixture("seed/container-sync");
+  EXPECT_EQ(selectSyncDeploys(config, {"node-service"}).size(), 1u);
+  EXPECT_THROW(selectSyncDeploys(config, {"nope"}), UsageError);
+}
+
+}  // namespace
+}  // namespace gardensync::sync
