@@ -94,8 +94,8 @@ Provider parseProvider(YamlReader& reader, const YAML::Node& node, const std::st
   return provider;
 }
 
-// Reads the Project document. Template strings in it see only project.name, environment.name
-// and local.env (variables are being defined here).
+// Reads the Project document but its providers. Variables are read raw: they are resolved once
+// the environment is known.
 Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& file) {
   Project project;
   project.file = file;
@@ -129,15 +129,6 @@ Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& 
         env.variables = parseVariables(reader, environments[i], path);
         if (!env.name.empty()) project.environments.push_back(env);
       }
-    }
-  }
-  YAML::Node providers = YamlReader::child(doc, "providers");
-  if (providers.IsDefined() && !providers.IsNull()) {
-    if (!providers.IsSequence()) {
-      reader.error(providers, "providers", "expected a list of providers");
-    } else {
-      for (size_t i = 0; i < providers.size(); ++i)
-        project.providers.push_back(parseProvider(reader, providers[i], YamlReader::index("providers", i)));
     }
   }
   YAML::Node scan = YamlReader::child(doc, "scan");
@@ -189,6 +180,18 @@ Provider chooseProvider(const Project& project, const std::string& environment, 
   return *chosen;
 }
 
+// Providers are read once variables are known, so their settings may use `${var.x}`.
+void parseProviders(YamlReader& reader, const YAML::Node& doc, Project& project) {
+  YAML::Node providers = YamlReader::child(doc, "providers");
+  if (!providers.IsDefined() || providers.IsNull()) return;
+  if (!providers.IsSequence()) {
+    reader.error(providers, "providers", "expected a list of providers");
+    return;
+  }
+  for (size_t i = 0; i < providers.size(); ++i)
+    project.providers.push_back(parseProvider(reader, providers[i], YamlReader::index("providers", i)));
+}
+
 }  // namespace
 
 fs::path findProjectRoot(const LoadOptions& options) {
@@ -219,8 +222,10 @@ ProjectConfig loadProject(const LoadOptions& options) {
   ParsedFile parsedProject = parseFile(projectFile, root, diagnostics);
   YamlReader projectReader(parsedProject.display, diagnostics, nullptr);
   Project project;
+  YAML::Node projectDoc;
   for (const auto& doc : parsedProject.documents) {
     if (doc.IsMap() && kindOf(doc) == "Project") {
+      projectDoc = doc;
       project = parseProject(projectReader, doc, projectFile);
       break;
     }
@@ -248,6 +253,8 @@ ProjectConfig loadProject(const LoadOptions& options) {
   for (const auto& env : project.environments)
     if (env.name == config.environment) resolveVariables(env.variables);
 
+  YamlReader providerReader(parsedProject.display, diagnostics, &templates);
+  parseProviders(providerReader, projectDoc, project);
   config.provider = chooseProvider(project, config.environment, diagnostics);
 
   // First pass: read every file and learn the Build names templates may refer to.

@@ -53,7 +53,7 @@ TEST(Loader, KubernetesExampleUsesSourcePathAndContainerPath) {
   ASSERT_EQ(deploy->sync->overrides.size(), 1u);
   EXPECT_THAT(*deploy->sync->overrides[0].command, ElementsAre("npm", "run", "dev"));
   // /src does not exist here: a warning, not an error.
-  EXPECT_THAT(config.warnings, Contains(HasSubstr("garden.yml:12:21: spec.sync.paths[0].sourcePath: /src does not exist")));
+  EXPECT_THAT(config.warnings, Contains(HasSubstr("garden.yml:11:21: spec.sync.paths[0].sourcePath: /src does not exist")));
 }
 
 TEST(Loader, PermissionsExampleReadsOctalModesAndIds) {
@@ -129,10 +129,10 @@ TEST(Loader, YamlSyntaxErrorIsPositioned) {
 TEST(Loader, GraphErrorsDuplicatesUnknownDependenciesCyclesAndKinds) {
   std::vector<std::string> errors = loadErrors("errors/graph");
   EXPECT_THAT(errors, ElementsAre(
-      "project.garden.yml:30:7: kind: \"Frobnicate\" is not a known kind (expected Project, Build, Deploy, Run, "
+      "project.garden.yml:32:7: kind: \"Frobnicate\" is not a known kind (expected Project, Build, Deploy, Run, "
       "Test, Workflow or Module)",
-      "project.garden.yml:21:1: name: Deploy \"web\" is already defined at project.garden.yml:14:1",
-      "project.garden.yml:17:16: dependencies[0]: deploy.web depends on build.nope, which is not defined",
+      "project.garden.yml:22:1: name: Deploy \"web\" is already defined at project.garden.yml:15:1",
+      "project.garden.yml:18:16: dependencies[0]: deploy.web depends on build.nope, which is not defined",
       "project.garden.yml:5:1: dependencies: dependency cycle: build.a -> build.b -> build.a"));
 }
 
