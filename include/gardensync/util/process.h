@@ -1,0 +1,65 @@
+// Running subprocesses: argv vectors only (never a shell string), an explicit environment,
+// captured stdout/stderr, and a timeout. Every docker, mutagen and kubectl call goes through here.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gardensync::util {
+
+// The environment of a child: starts from this process's environment unless `clear`, then
+// applies `set` and `unset`.
+struct Environment {
+  bool clear = false;
+  std::map<std::string, std::string> set;
+  std::vector<std::string> unset;
+};
+
+struct ProcessOptions {
+  Environment environment;
+  std::optional<std::filesystem::path> workingDirectory;
+  std::chrono::milliseconds timeout{std::chrono::minutes(2)};  // 0: none
+  std::optional<std::string> stdinData;                         // piped to the child, then closed
+  // Called with each chunk of stdout as it arrives (output is still captured).
+  std::function<void(std::string_view)> onStdout;
+  std::function<void(std::string_view)> onStderr;
+};
+
+struct ProcessResult {
+  int exitCode = -1;         // -1 when killed by a signal or timed out
+  int signal = 0;            // the signal that ended it, if any
+  bool timedOut = false;
+  std::string stdoutText;
+  std::string stderrText;
+  bool ok() const { return exitCode == 0; }
+};
+
+// "docker exec -i 'a b'" — for messages only, never for execution.
+std::string formatCommand(const std::vector<std::string>& argv);
+
+// Runs argv[0] (looked up on PATH when it has no slash) and waits. Throws Error when it cannot
+// be started (naming the program and the reason); a non-zero exit is returned, not thrown.
+ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// Like runProcess, but throws ToolError (command, exit code, stderr) unless it exits 0.
+ProcessResult runChecked(const std::vector<std::string>& argv, const ProcessOptions& options = {},
+                         const std::string& what = {});
+
+// Replaces nothing: runs argv with this process's stdin, stdout and stderr inherited, waits and
+// returns its exit code (128+N when killed by signal N). For pass-through commands.
+int runInteractive(const std::vector<std::string>& argv, const Environment& environment);
+
+// Starts argv detached from this process (new session, stdio to /dev/null or `logFile`), so it
+// outlives gardensync. Returns its pid.
+int spawnDetached(const std::vector<std::string>& argv, const Environment& environment,
+                  const std::optional<std::filesystem::path>& logFile);
+
+// The full path of `program` on PATH, if any.
+std::optional<std::filesystem::path> findOnPath(const std::string& program);
+
+}  // namespace gardensync::util

@@ -1,0 +1,314 @@
+#include "gardensync/util/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "gardensync/util/error.h"
+
+extern char** environ;
+
+namespace gardensync::util {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A file descriptor closed on scope exit.
+class Fd {
+public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    reset();
+    fd_ = std::exchange(other.fd_, -1);
+    return *this;
+  }
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+private:
+  int fd_ = -1;
+};
+
+struct Pipe {
+  Fd read, write;
+};
+
+Pipe makePipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+  return {Fd(fds[0]), Fd(fds[1])};
+}
+
+// posix_spawn's attribute and file-action objects, destroyed on scope exit.
+struct SpawnSetup {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attributes;
+  SpawnSetup() {
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attributes);
+    // Children start with default signal dispositions even if ours differ (e.g. SIGPIPE ignored).
+    sigset_t all;
+    sigfillset(&all);
+    posix_spawnattr_setsigdefault(&attributes, &all);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+    posix_spawnattr_setflags(&attributes, flags);
+  }
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+  }
+  void addFlags(short extra) {
+    short flags = 0;
+    posix_spawnattr_getflags(&attributes, &flags);
+    posix_spawnattr_setflags(&attributes, static_cast<short>(flags | extra));
+  }
+};
+
+std::vector<std::string> buildEnvironment(const Environment& environment) {
+  std::map<std::string, std::string> values;
+  if (!environment.clear) {
+    for (char** entry = environ; *entry; ++entry) {
+      std::string_view text(*entry);
+      size_t eq = text.find('=');
+      if (eq != std::string_view::npos) values[std::string(text.substr(0, eq))] = std::string(text.substr(eq + 1));
+    }
+  }
+  for (const auto& name : environment.unset) values.erase(name);
+  for (const auto& [name, value] : environment.set) values[name] = value;
+  std::vector<std::string> entries;
+  for (const auto& [name, value] : values) entries.push_back(name + "=" + value);
+  return entries;
+}
+
+std::string lookupPath(const std::vector<std::string>& envEntries) {
+  for (const auto& entry : envEntries)
+    if (entry.starts_with("PATH=")) return entry.substr(5);
+  return "/usr/local/bin:/usr/bin:/bin";
+}
+
+std::optional<std::filesystem::path> searchPath(const std::string& program, const std::string& path) {
+  if (program.find('/') != std::string::npos) return std::filesystem::path(program);
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t colon = path.find(':', start);
+    std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    const std::filesystem::path base = dir.empty() ? std::filesystem::path(".") : std::filesystem::path(dir);
+    const std::filesystem::path candidate = base / program;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate)) return candidate;
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return std::nullopt;
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& envEntries, SpawnSetup& setup) {
+  if (argv.empty()) throw Error("internal: empty command");
+  auto program = searchPath(argv[0], lookupPath(envEntries));
+  if (!program)
+    throw Error(fmt::format("cannot run {}: not found on PATH", argv[0]),
+                fmt::format("install {} or add it to PATH", argv[0]));
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const auto& entry : envEntries) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, program->c_str(), &setup.actions, &setup.attributes, args.data(), envp.data());
+  if (rc != 0) throw Error(fmt::format("cannot run {}: {}", formatCommand(argv), std::strerror(rc)));
+  return pid;
+}
+
+void decodeStatus(int status, ProcessResult& result) {
+  if (WIFEXITED(status)) {
+    result.exitCode = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.exitCode = -1;
+    result.signal = WTERMSIG(status);
+  }
+}
+
+}  // namespace
+
+std::string formatCommand(const std::vector<std::string>& argv) {
+  std::string text;
+  for (const auto& arg : argv) {
+    if (!text.empty()) text += ' ';
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+%") == std::string::npos;
+    if (plain) {
+      text += arg;
+      continue;
+    }
+    text += '\'';
+    for (char c : arg) {
+      if (c == '\'') text.append("'\\''");
+      else text.push_back(c);
+    }
+    text += '\'';
+  }
+  return text;
+}
+
+std::optional<std::filesystem::path> findOnPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  return searchPath(program, path ? path : "/usr/local/bin:/usr/bin:/bin");
+}
+
+ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  Pipe out = makePipe(), err = makePipe(), in = makePipe();
+  SpawnSetup setup;
+  posix_spawn_file_actions_adddup2(&setup.actions, in.read.get(), STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&setup.actions, out.write.get(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&setup.actions, err.write.get(), STDERR_FILENO);
+  if (options.workingDirectory)
+    posix_spawn_file_actions_addchdir_np(&setup.actions, options.workingDirectory->c_str());
+
+  const pid_t pid = spawn(argv, buildEnvironment(options.environment), setup);
+  out.write.reset();
+  err.write.reset();
+  in.read.reset();
+
+  // Feed stdin without blocking: a child that never reads must not hang us.
+  std::string_view pending = options.stdinData ? std::string_view(*options.stdinData) : std::string_view();
+  if (pending.empty()) in.write.reset();
+  else ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
+
+  ProcessResult result;
+  const bool hasDeadline = options.timeout.count() > 0;
+  const auto deadline = Clock::now() + options.timeout;
+  char buffer[65536];
+  bool outOpen = true, errOpen = true;
+  while (outOpen || errOpen) {
+    std::vector<pollfd> fds;
+    if (outOpen) fds.push_back({out.read.get(), POLLIN, 0});
+    if (errOpen) fds.push_back({err.read.get(), POLLIN, 0});
+    if (in.write.get() >= 0) fds.push_back({in.write.get(), POLLOUT, 0});
+    int waitMs = -1;
+    if (hasDeadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) {
+        result.timedOut = true;
+        break;
+      }
+      waitMs = static_cast<int>(std::min<long long>(left, 1000));
+    }
+    int ready = ::poll(fds.data(), fds.size(), waitMs);
+    if (ready < 0 && errno != EINTR) break;
+    for (const auto& fd : fds) {
+      if (!fd.revents) continue;
+      if (fd.fd == in.write.get()) {
+        ssize_t n = ::write(fd.fd, pending.data(), pending.size());
+        if (n > 0) pending.remove_prefix(static_cast<size_t>(n));
+        if (n < 0 && errno != EAGAIN) pending = {};
+        if (pending.empty()) in.write.reset();
+        continue;
+      }
+      ssize_t n = ::read(fd.fd, buffer, sizeof buffer);
+      const bool isOut = fd.fd == out.read.get();
+      if (n <= 0) {
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        (isOut ? outOpen : errOpen) = false;
+        continue;
+      }
+      std::string_view chunk(buffer, static_cast<size_t>(n));
+      if (isOut) {
+        result.stdoutText.append(chunk);
+        if (options.onStdout) options.onStdout(chunk);
+      } else {
+        result.stderrText.append(chunk);
+        if (options.onStderr) options.onStderr(chunk);
+      }
+    }
+  }
+  in.write.reset();
+
+  int status = 0;
+  while (true) {
+    pid_t done = ::waitpid(pid, &status, result.timedOut ? WNOHANG : 0);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) break;
+    if (result.timedOut || (hasDeadline && Clock::now() >= deadline)) {
+      result.timedOut = true;
+      ::kill(pid, SIGTERM);
+      for (int i = 0; i < 20 && ::waitpid(pid, &status, WNOHANG) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (::waitpid(pid, &status, WNOHANG) == 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+      }
+      break;
+    }
+  }
+  decodeStatus(status, result);
+  if (result.timedOut) result.exitCode = -1;
+  return result;
+}
+
+ProcessResult runChecked(const std::vector<std::string>& argv, const ProcessOptions& options,
+                         const std::string& what) {
+  ProcessResult result = runProcess(argv, options);
+  if (result.ok()) return result;
+  std::string stderrText = result.stderrText;
+  while (!stderrText.empty() && (stderrText.back() == '\n' || stderrText.back() == '\r')) stderrText.pop_back();
+  if (stderrText.empty()) stderrText = result.stdoutText;
+  const std::string subject = what.empty() ? argv.front() : what;
+  if (result.timedOut)
+    throw ToolError(fmt::format("{} timed out after {}s", subject,
+                                std::chrono::duration_cast<std::chrono::seconds>(options.timeout).count()),
+                    formatCommand(argv), stderrText);
+  if (result.signal)
+    throw ToolError(fmt::format("{} was killed by signal {}", subject, result.signal), formatCommand(argv), stderrText);
+  throw ToolError(fmt::format("{} failed (exit code {})", subject, result.exitCode), formatCommand(argv), stderrText);
+}
+
+int runInteractive(const std::vector<std::string>& argv, const Environment& environment) {
+  SpawnSetup setup;
+  const pid_t pid = spawn(argv, buildEnvironment(environment), setup);
+  // While the child owns the terminal, Ctrl-C goes to it; gardensync waits for its exit code.
+  struct sigaction ignore {}, oldInt {}, oldQuit {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGINT, &ignore, &oldInt);
+  sigaction(SIGQUIT, &ignore, &oldQuit);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  sigaction(SIGINT, &oldInt, nullptr);
+  sigaction(SIGQUIT, &oldQuit, nullptr);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+int spawnDetached(const std::vector<std::string>& argv, const Environment& environment,
+                  const std::optional<std::filesystem::path>& logFile) {
+  SpawnSetup setup;
+  setup.addFlags(POSIX_SPAWN_SETSID);  // its own session: no terminal signals, outlives us
+  const char* output = logFile ? logFile->c_str() : "/dev/null";
+  posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&setup.actions, STDOUT_FILENO, output, O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2(&setup.actions, STDOUT_FILENO, STDERR_FILENO);
+  return spawn(argv, buildEnvironment(environment), setup);
+}
+
+}  // namespace gardensync::util

@@ -1,0 +1,68 @@
+#include "gardensync/util/process.h"
+
+#include <gtest/gtest.h>
+
+#include "gardensync/util/error.h"
+
+namespace gardensync::util {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Process, CapturesOutputAndExitCode) {
+  ProcessResult result = runProcess({"sh", "-c", "echo out; echo err >&2; exit 3"});
+  EXPECT_EQ(result.exitCode, 3);
+  EXPECT_EQ(result.stdoutText, "out\n");
+  EXPECT_EQ(result.stderrText, "err\n");
+}
+
+TEST(Process, PassesArgumentsVerbatimWithoutAShell) {
+  ProcessResult result = runProcess({"printf", "%s|", "a b", "$HOME", "'q'"});
+  EXPECT_EQ(result.stdoutText, "a b|$HOME|'q'|");
+}
+
+TEST(Process, EnvironmentIsExplicit) {
+  ProcessOptions options;
+  options.environment.set = {{"GS_PROBE", "42"}};
+  options.environment.unset = {"HOME"};
+  ProcessResult result = runProcess({"sh", "-c", "echo ${GS_PROBE}:${HOME:-none}"}, options);
+  EXPECT_EQ(result.stdoutText, "42:none\n");
+}
+
+TEST(Process, FeedsStdin) {
+  ProcessOptions options;
+  options.stdinData = std::string(200000, 'x');
+  ProcessResult result = runProcess({"wc", "-c"}, options);
+  EXPECT_EQ(std::stoi(result.stdoutText), 200000);
+}
+
+TEST(Process, TimesOut) {
+  ProcessOptions options;
+  options.timeout = 300ms;
+  ProcessResult result = runProcess({"sleep", "30"}, options);
+  EXPECT_TRUE(result.timedOut);
+  EXPECT_FALSE(result.ok());
+}
+
+TEST(Process, CheckedFailureCarriesCommandAndStderr) {
+  try {
+    runChecked({"sh", "-c", "echo boom >&2; exit 7"}, {}, "probe");
+    FAIL();
+  } catch (const ToolError& e) {
+    EXPECT_STREQ(e.what(), "probe failed (exit code 7)");
+    EXPECT_EQ(e.command(), "sh -c 'echo boom >&2; exit 7'");
+    EXPECT_EQ(e.stderrText(), "boom");
+  }
+}
+
+TEST(Process, MissingProgramIsAClearError) {
+  try {
+    runProcess({"gardensync-no-such-program"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "cannot run gardensync-no-such-program: not found on PATH");
+  }
+}
+
+}  // namespace
+}  // namespace gardensync::util
