@@ -1,5 +1,7 @@
 #include "gardensync/cli/app.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "gardensync/cli/commands.h"
@@ -52,9 +54,21 @@ int run(int argc, char** argv) {
   addValidateCommand(app, context);
   addVersionCommand(app, context);
 
+  // Everything after `util mutagen` goes to Mutagen untouched, even `--help`: CLI11 sees only
+  // the arguments up to `mutagen`.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "util" && args[i + 1] == "mutagen") {
+      context.setPassThroughArgs({args.begin() + static_cast<long>(i) + 2, args.end()});
+      args.resize(i + 2);
+      break;
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
+
   try {
     try {
-      app.parse(argc, argv);
+      app.parse(args);
     } catch (const CLI::CallForHelp& e) {
       return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
@@ -83,7 +97,7 @@ int run(int argc, char** argv) {
     ui::printError(e.what());
     return 1;
   }
-  return 0;
+  return context.exitCode();
 }
 
 }  // namespace gardensync::cli

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gardensync/config/model.h"
 #include "gardensync/ui/output.h"
@@ -29,8 +30,18 @@ public:
   // Loads the project once; logs its warnings and notes. Throws ConfigError / UsageError.
   const config::ProjectConfig& project();
 
+  // Arguments after `util mutagen`, which the command line parser never sees.
+  const std::vector<std::string>& passThroughArgs() const { return passThrough_; }
+  void setPassThroughArgs(std::vector<std::string> args) { passThrough_ = std::move(args); }
+
+  // A command that forwards another program's exit code sets it here.
+  int exitCode() const { return exitCode_; }
+  void setExitCode(int code) { exitCode_ = code; }
+
 private:
   const GlobalOptions& options_;
+  std::vector<std::string> passThrough_;
+  int exitCode_ = 0;
   std::optional<config::ProjectConfig> project_;
 };
 

@@ -1,0 +1,42 @@
+// Runs the pinned Mutagen binary against one data directory, and keeps that directory's daemon
+// running with the environment gardensync chooses. The daemon outlives gardensync; every call
+// here disables Mutagen's autostart so a daemon is only ever started by `ensureDaemon`.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gardensync/util/process.h"
+
+namespace gardensync::mutagen {
+
+class MutagenCli {
+public:
+  MutagenCli(std::filesystem::path binary, std::filesystem::path dataDir);
+
+  const std::filesystem::path& binary() const { return binary_; }
+  const std::filesystem::path& dataDir() const { return dataDir_; }
+
+  // The environment for Mutagen commands (MUTAGEN_DATA_DIRECTORY, autostart off).
+  util::Environment environment() const;
+
+  // Runs `mutagen <args>`; throws ToolError on a non-zero exit.
+  util::ProcessResult run(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
+                          const std::string& what) const;
+
+  // True when a daemon answers on this data directory.
+  bool daemonResponds() const;
+  // Starts the daemon (`mutagen daemon run`, detached, logging to <dataDir>/daemon.log) unless one
+  // of this version answers; restarts one started by another Mutagen version or binary.
+  void ensureDaemon() const;
+  // Stops the daemon and waits for it to exit; no error when none runs.
+  void stopDaemon() const;
+
+private:
+  std::filesystem::path binary_;
+  std::filesystem::path dataDir_;
+};
+
+}  // namespace gardensync::mutagen

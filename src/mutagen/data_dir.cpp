@@ -1,0 +1,132 @@
+#include "gardensync/mutagen/data_dir.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "gardensync/util/error.h"
+#include "gardensync/util/hash.h"
+
+namespace gardensync::mutagen {
+
+namespace fs = std::filesystem;
+
+fs::path dataDirFor(const fs::path& projectRoot, const fs::path& home) {
+  const std::string key = (projectRoot / ".garden").lexically_normal().string();
+  return home / ".gardensync" / "m" / util::sha256Hex(key).substr(0, 9);
+}
+
+fs::path daemonSocketPath(const fs::path& dataDir) { return dataDir / "daemon" / "daemon.sock"; }
+
+void checkSocketPathLength(const fs::path& dataDir) {
+  const std::string socket = daemonSocketPath(dataDir).string();
+  if (socket.size() <= kMaxSocketPath) return;
+  throw Error(fmt::format("the Mutagen daemon socket path {} is {} bytes long; Unix sockets allow at most {}",
+                          socket, socket.size(), kMaxSocketPath),
+              "set HOME to a shorter path (gardensync keeps Mutagen's data in $HOME/.gardensync/m/)");
+}
+
+namespace {
+
+std::string shellQuote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') quoted.append("'\\''");
+    else quoted.push_back(c);
+  }
+  return quoted + "'";
+}
+
+std::string newRunId() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  std::random_device random;
+  return fmt::format("{}-{:04x}", std::chrono::duration_cast<std::chrono::seconds>(now).count(), random() & 0xffff);
+}
+
+void ensurePrivateDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw Error(fmt::format("cannot create the Mutagen data directory {}: {}", dir.string(), ec.message()),
+                "check that $HOME is writable");
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+    throw Error(fmt::format("{} is not a directory", dir.string()));
+  if (info.st_uid != ::geteuid())
+    throw Error(fmt::format("the Mutagen data directory {} belongs to another user (uid {})", dir.string(), info.st_uid),
+                "remove it, or run gardensync as its owner");
+  if (::chmod(dir.c_str(), 0700) != 0 || ::access(dir.c_str(), W_OK) != 0)
+    throw Error(fmt::format("the Mutagen data directory {} is not writable", dir.string()),
+                "fix its permissions (it should be mode 0700 and yours)");
+}
+
+// Replaces `link` with a symlink to `target` atomically (rename over the old link).
+void pointLink(const fs::path& link, const fs::path& target) {
+  const fs::path temp = link.parent_path() / (".tmp-" + link.filename().string());
+  std::error_code ec;
+  fs::remove(temp, ec);
+  fs::create_directory_symlink(target, temp, ec);
+  if (!ec) fs::rename(temp, link, ec);
+  if (ec)
+    throw Error(fmt::format("cannot link {} to {}: {}", link.string(), target.string(), ec.message()),
+                "check that the project's .garden folder is writable");
+}
+
+void pruneRunLinks(const fs::path& linksDir, size_t keep) {
+  std::vector<fs::path> runs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(linksDir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "latest" && !name.starts_with(".") && entry.is_symlink(ec)) runs.push_back(entry.path());
+  }
+  if (runs.size() <= keep) return;
+  std::sort(runs.begin(), runs.end());  // run ids start with a timestamp
+  for (size_t i = 0; i + keep < runs.size(); ++i) fs::remove(runs[i], ec);  // only our own links
+}
+
+}  // namespace
+
+std::string helperScript(const fs::path& binary, const fs::path& dataDir) {
+  return fmt::format(
+      "#!/bin/sh\n"
+      "# Runs gardensync's pinned Mutagen against this project's daemon, e.g. `./mutagen.sh sync list`.\n"
+      "export MUTAGEN_DATA_DIRECTORY={}\n"
+      "exec {} \"$@\"\n",
+      shellQuote(dataDir.string()), shellQuote(binary.string()));
+}
+
+PreparedDataDir prepareDataDir(const fs::path& projectRoot, const fs::path& home, const fs::path& mutagenBinary) {
+  PreparedDataDir prepared;
+  prepared.path = dataDirFor(projectRoot, home);
+  checkSocketPathLength(prepared.path);
+  ensurePrivateDir(prepared.path);
+
+  const fs::path script = prepared.path / "mutagen.sh";
+  {
+    std::ofstream out(script.string() + ".tmp", std::ios::trunc);
+    out << helperScript(mutagenBinary, prepared.path);
+    if (!out) throw Error(fmt::format("cannot write {}", script.string()));
+  }
+  fs::permissions(script.string() + ".tmp", fs::perms::owner_all);
+  fs::rename(script.string() + ".tmp", script);
+
+  const fs::path linksDir = projectRoot / ".garden" / "mutagen";
+  std::error_code ec;
+  fs::create_directories(linksDir, ec);
+  if (ec)
+    throw Error(fmt::format("cannot create {}: {}", linksDir.string(), ec.message()),
+                "check that the project folder is writable");
+  prepared.runLink = linksDir / newRunId();
+  pointLink(prepared.runLink, prepared.path);
+  pointLink(linksDir / "latest", prepared.path);
+  pruneRunLinks(linksDir, 10);
+  return prepared;
+}
+
+}  // namespace gardensync::mutagen

@@ -1,0 +1,29 @@
+#include "gardensync/mutagen/session_args.h"
+
+namespace gardensync::mutagen {
+
+std::vector<std::string> createArgs(const sync::PlannedSession& session) {
+  // --no-global-configuration: a user's ~/.mutagen.yml must not change what the plan says.
+  std::vector<std::string> args{"sync", "create", "--no-global-configuration", "--name", session.name};
+  for (const auto& [key, value] : session.labels) args.insert(args.end(), {"--label", key + "=" + value});
+  args.insert(args.end(), {"--mode", session.mode});
+  for (const auto& pattern : session.ignore) args.insert(args.end(), {"--ignore", pattern});
+  // Ownership and permissions belong to the container side: beta, or alpha in the reverse modes.
+  const std::string side = session.containerIsAlpha ? "-alpha" : "-beta";
+  if (session.defaultOwner) args.insert(args.end(), {"--default-owner" + side, *session.defaultOwner});
+  if (session.defaultGroup) args.insert(args.end(), {"--default-group" + side, *session.defaultGroup});
+  if (session.defaultFileMode) args.insert(args.end(), {"--default-file-mode" + side, *session.defaultFileMode});
+  if (session.defaultDirectoryMode)
+    args.insert(args.end(), {"--default-directory-mode" + side, *session.defaultDirectoryMode});
+  args.push_back(session.alpha);
+  args.push_back(session.beta);
+  return args;
+}
+
+std::string labelSelector(const std::vector<std::pair<std::string, std::string>>& labels) {
+  std::string selector;
+  for (const auto& [key, value] : labels) selector += (selector.empty() ? "" : ",") + key + "=" + value;
+  return selector;
+}
+
+}  // namespace gardensync::mutagen

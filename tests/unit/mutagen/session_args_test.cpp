@@ -1,0 +1,45 @@
+#include "gardensync/mutagen/session_args.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace gardensync::mutagen {
+namespace {
+
+using ::testing::ElementsAre;
+
+sync::PlannedSession session(bool containerIsAlpha) {
+  sync::PlannedSession s;
+  s.name = "api-0";
+  s.labels = {{"gardensync.io/project", "shop"}, {"gardensync.io/deploy", "api"}};
+  s.mode = "one-way-replica";
+  s.alpha = containerIsAlpha ? "docker://gs-shop-api/app" : "/src";
+  s.beta = containerIsAlpha ? "/src" : "docker://gs-shop-api/app";
+  s.ignore = {"node_modules", "*.log"};
+  s.defaultOwner = "id:1000";
+  s.defaultFileMode = "0644";
+  s.containerIsAlpha = containerIsAlpha;
+  return s;
+}
+
+TEST(SessionArgs, ContainerSideGetsOwnershipFlags) {
+  EXPECT_THAT(createArgs(session(false)),
+              ElementsAre("sync", "create", "--no-global-configuration", "--name", "api-0", "--label",
+                          "gardensync.io/deploy=api", "--label", "gardensync.io/project=shop", "--mode",
+                          "one-way-replica", "--ignore", "node_modules", "--ignore", "*.log", "--default-owner-beta",
+                          "id:1000", "--default-file-mode-beta", "0644", "/src", "docker://gs-shop-api/app"));
+}
+
+TEST(SessionArgs, ReverseModesPutOwnershipOnAlpha) {
+  auto args = createArgs(session(true));
+  EXPECT_NE(std::find(args.begin(), args.end(), "--default-owner-alpha"), args.end());
+  EXPECT_EQ(std::find(args.begin(), args.end(), "--default-owner-beta"), args.end());
+  EXPECT_EQ(args[args.size() - 2], "docker://gs-shop-api/app");
+}
+
+TEST(SessionArgs, LabelSelector) {
+  EXPECT_EQ(labelSelector({{"a", "1"}, {"b", "2"}}), "a=1,b=2");
+}
+
+}  // namespace
+}  // namespace gardensync::mutagen
