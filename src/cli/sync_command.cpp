@@ -1,21 +1,159 @@
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
 #include "gardensync/cli/commands.h"
+#include "gardensync/cli/engine.h"
+#include "gardensync/cli/sync_control.h"
+#include "gardensync/providers/local_docker.h"
 #include "gardensync/util/error.h"
 
 namespace gardensync::cli {
 
+namespace {
+
+// Checks the names against the project's Deploys; empty means all.
+std::vector<std::string> checkedDeployNames(const config::ProjectConfig& config, const std::vector<std::string>& names) {
+  for (const auto& name : names)
+    if (!config.find(config::ActionKind::Deploy, name))
+      throw UsageError(fmt::format("no Deploy named \"{}\"", name), "`gardensync validate --output json` lists them");
+  return names;
+}
+
+void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& sessions) {
+  std::vector<ui::SessionView> views;
+  for (const auto& s : sessions) views.push_back(ui::viewOf(s));
+  if (context.json()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& v : views) list.push_back(ui::toJson(v));
+    ui::printJson({{"sessions", list}});
+    return;
+  }
+  if (views.empty()) {
+    ui::printLine("No syncs are running for this project (start them with `gardensync deploy --sync=*`).");
+    return;
+  }
+  std::string table = ui::statusTable(views);
+  table.pop_back();
+  ui::printLine(table);
+  for (const auto& v : views) {
+    for (const auto& line : ui::describeConflicts(v)) ui::printLine(line);
+    for (const auto& line : ui::describeProblems(v)) ui::printLine(line);
+  }
+  for (const auto& s : sessions)
+    if (mutagen::isHalted(s)) ui::printLine(fmt::format("{}: halted — {}", s.name, mutagen::haltAdvice(s)));
+}
+
+void runStatus(Context& context, const std::vector<std::string>& names) {
+  const auto& config = context.project();
+  checkedDeployNames(config, names);
+  Engine engine = openEngine(context, true);
+  mutagen::SessionClient client(*engine.mutagen);
+  printSessions(context, projectSessions(client, config.project.name, names));
+}
+
+size_t stopSessions(Context& context, Engine& engine, const std::vector<std::string>& names) {
+  mutagen::SessionClient client(*engine.mutagen);
+  auto sessions = projectSessions(client, context.project().project.name, names);
+  std::vector<std::string> ids;
+  for (const auto& s : sessions) ids.push_back(s.identifier);
+  client.terminate(ids);
+  return ids.size();
+}
+
+void runStop(Context& context, const std::vector<std::string>& names) {
+  checkedDeployNames(context.project(), names);
+  Engine engine = openEngine(context, true);
+  const size_t stopped = stopSessions(context, engine, names);
+  if (context.json()) ui::printJson({{"stopped", stopped}});
+  else ui::printLine(fmt::format("Stopped {} sync session(s); containers and files are left as they are.", stopped));
+}
+
+// Starts the syncs of deployed, running containers (`restart` stops them first).
+void runStart(Context& context, const std::vector<std::string>& names, bool restart) {
+  const auto& config = context.project();
+  if (config.provider.name != "local-docker")
+    throw Error(fmt::format("syncing with the {} provider is not available in this version of gardensync", config.provider.name));
+  const auto deploys = sync::selectSyncDeploys(config, names);
+  providers::DockerCli docker;
+  docker.checkAvailable();
+  providers::LocalDocker local(config, docker);
+  std::vector<std::string> deployNames;
+  for (const auto* deploy : deploys) {
+    const std::string container = sync::dockerContainerName(config.project.name, deploy->name);
+    auto info = docker.inspectContainer(container);
+    if (!info || !info->running)
+      throw Error(fmt::format("Deploy {} is not running (no running container {})", deploy->name, container),
+                  fmt::format("deploy it first: gardensync deploy --sync {}", deploy->name));
+    local.checkAgentHost(container);
+    deployNames.push_back(deploy->name);
+  }
+  const auto planned = sync::planSessions(config, deploys);
+  Engine engine = openEngine(context, true);
+  mutagen::SessionClient client(*engine.mutagen);
+  if (restart) stopSessions(context, engine, deployNames);
+  auto running = projectSessions(client, config.project.name, deployNames);
+  checkLocalSources(context, planned, running);
+  auto summary = applySessions(client, config.project.name, deployNames, planned, running);
+  std::vector<std::string> sessionNames;
+  for (const auto& s : planned) sessionNames.push_back(s.name);
+  waitForInitialSync(client, config.project.name, sessionNames);
+  spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged, summary.terminated);
+  printSessions(context, projectSessions(client, config.project.name, deployNames));
+}
+
+}  // namespace
+
 void addSyncCommands(CLI::App& app, Context& context) {
   auto* sync = app.add_subcommand("sync", "Start, stop, restart and inspect this project's syncs");
   sync->require_subcommand(1);
-  sync->footer("Examples:\n  gardensync sync status --output json\n  gardensync sync stop api\n  gardensync sync restart");
-  for (const char* name : {"start", "stop", "status", "restart"}) {
+  sync->footer("Examples:\n  gardensync sync status\n  gardensync sync status --output json\n"
+               "  gardensync sync stop api\n  gardensync sync restart\n\n"
+               "Syncs run in the project's Mutagen daemon and keep running after gardensync exits.");
+  struct Spec {
+    const char* name;
+    const char* help;
+  };
+  const Spec specs[] = {
+      {"status", "Show each sync's source, target, mode, state, conflicts and problems"},
+      {"stop", "Stop the syncs of the named Deploys (all when none named); containers and files stay"},
+      {"start", "Start the syncs of deployed, running Deploys (all with sync paths when none named)"},
+      {"restart", "Stop and start the syncs of the named Deploys afresh"},
+  };
+  for (const auto& spec : specs) {
     auto names = std::make_shared<std::vector<std::string>>();
-    auto* cmd = sync->add_subcommand(name, std::string("Sync ") + name + " for the named Deploys (default: all)");
-    cmd->add_option("names", *names, "Deploy names");
-    cmd->callback([&context, name] {
-      context.project();
-      throw Error(std::string("`sync ") + name + "` is not available in this build of gardensync yet");
+    auto* cmd = sync->add_subcommand(spec.name, spec.help);
+    cmd->add_option("names", *names, "Deploy names (default: all)");
+    const std::string name = spec.name;
+    cmd->footer(fmt::format("Examples:\n  gardensync sync {}\n  gardensync sync {} api worker", name, name));
+    cmd->callback([&context, names, name] {
+      if (name == "status") runStatus(context, *names);
+      else if (name == "stop") runStop(context, *names);
+      else runStart(context, *names, name == "restart");
     });
   }
+
+  auto* cleanup = app.add_subcommand("cleanup", "Remove what gardensync deployed");
+  cleanup->require_subcommand(1);
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto* deploy = cleanup->add_subcommand("deploy", "Stop the syncs and remove the containers of the named Deploys (all when none named)");
+  deploy->add_option("names", *names, "Deploy names (default: all)");
+  deploy->footer("Examples:\n  gardensync cleanup deploy\n  gardensync cleanup deploy api\n\n"
+                 "Local files are never touched; only containers labelled for this project are removed.");
+  deploy->callback([&context, names] {
+    const auto& config = context.project();
+    checkedDeployNames(config, *names);
+    Engine engine = openEngine(context, true);
+    const size_t stopped = stopSessions(context, engine, *names);
+    providers::DockerCli docker;
+    providers::LocalDocker local(config, docker);
+    size_t removed = 0;
+    for (const auto* action : config.deploys())
+      if (names->empty() || std::find(names->begin(), names->end(), action->name) != names->end())
+        removed += local.remove(*action) ? 1 : 0;
+    if (context.json()) ui::printJson({{"stoppedSessions", stopped}, {"removedContainers", removed}});
+    else ui::printLine(fmt::format("Stopped {} sync session(s) and removed {} container(s).", stopped, removed));
+  });
 }
 
 }  // namespace gardensync::cli

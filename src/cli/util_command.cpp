@@ -1,20 +1,38 @@
 #include "gardensync/cli/commands.h"
-#include "gardensync/util/error.h"
+#include "gardensync/cli/engine.h"
+#include "gardensync/util/process.h"
 
 namespace gardensync::cli {
+
+namespace {
+
+int runMutagenPassThrough(Context& context, const std::vector<std::string>& args) {
+  // `daemon ...` manages the daemon itself; everything else needs it running (with gardensync's
+  // environment, not whatever a Mutagen autostart would inherit).
+  const bool daemonCommand = !args.empty() && args.front() == "daemon";
+  Engine engine = openEngine(context, !daemonCommand);
+  if (daemonCommand && args.size() >= 2 && args[1] == "stop") {
+    engine.mutagen->stopDaemon();
+    return 0;
+  }
+  std::vector<std::string> argv{engine.tool.binary.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  util::Environment env;
+  env.set["MUTAGEN_DATA_DIRECTORY"] = engine.dataDir.path.string();
+  return util::runInteractive(argv, env);
+}
+
+}  // namespace
 
 void addUtilCommands(CLI::App& app, Context& context) {
   auto* util = app.add_subcommand("util", "Utilities");
   util->require_subcommand(1);
   auto* mutagen = util->add_subcommand("mutagen", "Run the pinned Mutagen against this project's daemon");
-  mutagen->prefix_command();
-  mutagen->footer("Everything after `mutagen` is passed to Mutagen untouched.\n\nExamples:\n"
+  mutagen->footer("Everything after `mutagen` is passed to Mutagen untouched; its output and exit code are\n"
+                  "Mutagen's own. Installs Mutagen and starts the project's daemon when needed.\n\nExamples:\n"
                   "  gardensync util mutagen sync list\n  gardensync util mutagen sync monitor\n"
                   "  gardensync util mutagen daemon stop");
-  mutagen->callback([&context] {
-    context.project();
-    throw Error("`util mutagen` is not available in this build of gardensync yet");
-  });
+  mutagen->callback([&context] { context.setExitCode(runMutagenPassThrough(context, context.passThroughArgs())); });
 }
 
 }  // namespace gardensync::cli

@@ -94,7 +94,7 @@ std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std:
       session.localPath = path.localPath;
       session.containerPath = path.containerPath;
       session.pathIndex = i;
-      session.labels = {{kProjectLabel, config.project.name}, {kDeployLabel, deploy->name}};
+      session.labels = {{kProjectLabel, config.project.name}, {kDeployLabel, deploy->name}, {kGardenModeLabel, session.gardenMode}};
       session.labels[kSpecHashLabel] = specHash(session);
       sessions.push_back(std::move(session));
     }

@@ -17,11 +17,13 @@ namespace gardensync::sync {
 inline constexpr const char* kProjectLabel = "gardensync.io/project";
 inline constexpr const char* kDeployLabel = "gardensync.io/deploy";
 inline constexpr const char* kSpecHashLabel = "gardensync.io/spec-hash";
+// The Garden mode, so `sync status` can tell source from target without the config.
+inline constexpr const char* kGardenModeLabel = "gardensync.io/garden-mode";
 
 struct PlannedSession {
   std::string deploy;
   std::string name;                           // a valid Mutagen session name
-  std::map<std::string, std::string> labels;  // project, deploy, spec-hash
+  std::map<std::string, std::string> labels;  // project, deploy, garden-mode, spec-hash
   std::string gardenMode;                     // canonical Garden mode
   std::string mode;                           // Mutagen's --mode
   std::string alpha;

@@ -1,0 +1,43 @@
+// Starting, waiting for and following a project's sync sessions; shared by `deploy --sync` and
+// the `sync` commands.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gardensync/cli/context.h"
+#include "gardensync/mutagen/sessions.h"
+#include "gardensync/sync/plan.h"
+#include "gardensync/ui/session_view.h"
+
+namespace gardensync::cli {
+
+// Refuses to start sessions whose local source is missing, and asks before a replica-reverse
+// session mirrors a container folder over a non-empty local one (unless --yes).
+void checkLocalSources(Context& context, const std::vector<sync::PlannedSession>& sessions,
+                       const std::vector<mutagen::SessionStatus>& running);
+
+struct ApplySummary {
+  size_t created = 0;
+  size_t terminated = 0;
+  size_t unchanged = 0;
+};
+
+// Makes the sessions of `deploys` match `planned` (see mutagen::diffSessions).
+ApplySummary applySessions(const mutagen::SessionClient& client, const std::string& project,
+                           const std::vector<std::string>& deploys, const std::vector<sync::PlannedSession>& planned,
+                           const std::vector<mutagen::SessionStatus>& running);
+
+// Waits until every named session has completed a full cycle, showing progress. Throws Error
+// when one halts or the wait times out.
+std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& client, const std::string& project,
+                                                const std::vector<std::string>& names);
+
+// Prints sync events (changes synced, conflicts, problems, halts) until Ctrl-C.
+void followSessions(const mutagen::SessionClient& client, const std::string& project);
+
+// The project's sessions, optionally only those of `deploys`.
+std::vector<mutagen::SessionStatus> projectSessions(const mutagen::SessionClient& client, const std::string& project,
+                                                    const std::vector<std::string>& deploys);
+
+}  // namespace gardensync::cli

@@ -1,0 +1,47 @@
+// The Docker CLI, as gardensync uses it: image and container inspection, build, run, remove,
+// exec. Every call is an argv through util/process with a timeout; failures are ToolErrors that
+// carry the command and Docker's stderr.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gardensync/util/process.h"
+
+namespace gardensync::providers {
+
+struct ContainerInfo {
+  std::string id;
+  std::string name;
+  bool running = false;
+  std::string state;  // running, exited, restarting, ...
+  std::map<std::string, std::string> labels;
+};
+
+class DockerCli {
+public:
+  // Throws Error with a hint when the docker CLI is missing or the engine does not answer.
+  void checkAvailable() const;
+
+  bool imageExists(const std::string& reference) const;
+  void build(const std::vector<std::string>& args, const std::function<void(std::string_view)>& onOutput) const;
+  std::optional<ContainerInfo> inspectContainer(const std::string& name) const;
+  // Containers carrying every label in `labels`.
+  std::vector<ContainerInfo> listContainers(const std::map<std::string, std::string>& labels) const;
+  std::string run(const std::vector<std::string>& args) const;  // `docker run -d ...`, returns the id
+  void start(const std::string& name) const;
+  void remove(const std::string& name) const;  // force-removes; no error when absent
+  util::ProcessResult exec(const std::string& container, const std::vector<std::string>& command,
+                           std::chrono::seconds timeout = std::chrono::seconds(30)) const;
+
+private:
+  util::ProcessResult docker(const std::vector<std::string>& args, std::chrono::seconds timeout,
+                             const std::string& what) const;
+};
+
+}  // namespace gardensync::providers

@@ -1,0 +1,47 @@
+#include "gardensync/cli/engine.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <optional>
+
+#include <spdlog/spdlog.h>
+
+#include "gardensync/ui/progress.h"
+#include "gardensync/util/error.h"
+
+namespace gardensync::cli {
+
+namespace {
+
+std::filesystem::path homeDirectory() {
+  if (const char* home = std::getenv("HOME"); home && *home) return home;
+  if (const passwd* entry = ::getpwuid(::getuid()); entry && entry->pw_dir) return entry->pw_dir;
+  throw Error("cannot find the home directory", "set HOME");
+}
+
+}  // namespace
+
+Engine openEngine(Context& context, bool startDaemon) {
+  const config::ProjectConfig& project = context.project();
+  mutagen::InstallOptions install = mutagen::installOptionsFromEnvironment();
+  std::optional<ui::ByteProgress> progress;
+  install.onStatus = [](const std::string& message) { spdlog::info("{}", message); };
+  install.download.onProgress = [&progress](const mutagen::DownloadProgress& p) {
+    if (!progress) progress.emplace("downloading Mutagen");
+    progress->update(p.received, p.total);
+  };
+  install.download.onRetry = [](const std::string& message) { spdlog::warn("{}", message); };
+
+  Engine engine;
+  engine.tool = mutagen::ensureMutagen(install);
+  if (progress) progress->finish();
+  engine.dataDir = mutagen::prepareDataDir(project.project.root, homeDirectory(), engine.tool.binary);
+  engine.mutagen = std::make_unique<mutagen::MutagenCli>(engine.tool.binary, engine.dataDir.path);
+  spdlog::debug("Mutagen {} with data directory {}", engine.tool.binary.string(), engine.dataDir.path.string());
+  if (startDaemon) engine.mutagen->ensureDaemon();
+  return engine;
+}
+
+}  // namespace gardensync::cli

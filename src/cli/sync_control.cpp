@@ -1,0 +1,203 @@
+#include "gardensync/cli/sync_control.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "gardensync/ui/output.h"
+#include "gardensync/ui/progress.h"
+#include "gardensync/util/error.h"
+
+namespace gardensync::cli {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+void onInterrupt(int) { interrupted = true; }
+
+size_t countEntries(const fs::path& dir) {
+  size_t count = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    ++count;
+  return count;
+}
+
+bool confirm(const std::string& question) {
+  if (!::isatty(STDIN_FILENO)) return false;
+  std::cerr << question << " [y/N] " << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+std::string progressText(const mutagen::SessionStatus& session) {
+  const auto& staging = session.beta.totalStageFiles ? session.beta : session.alpha;
+  if (session.status.starts_with("staging") && staging.totalStageFiles)
+    return fmt::format("{} {}/{} files", session.status, staging.stagedFiles, staging.totalStageFiles);
+  return session.status.empty() ? "connecting" : session.status;
+}
+
+}  // namespace
+
+std::vector<mutagen::SessionStatus> projectSessions(const mutagen::SessionClient& client, const std::string& project,
+                                                    const std::vector<std::string>& deploys) {
+  auto sessions = client.list(mutagen::projectSelector(project));
+  if (deploys.empty()) return sessions;
+  std::vector<mutagen::SessionStatus> selected;
+  for (auto& session : sessions) {
+    auto it = session.labels.find(sync::kDeployLabel);
+    if (it != session.labels.end() && std::find(deploys.begin(), deploys.end(), it->second) != deploys.end())
+      selected.push_back(std::move(session));
+  }
+  return selected;
+}
+
+void checkLocalSources(Context& context, const std::vector<sync::PlannedSession>& sessions,
+                       const std::vector<mutagen::SessionStatus>& running) {
+  for (const auto& session : sessions) {
+    if (!fs::is_directory(session.localPath))
+      throw Error(fmt::format("sync {} ({}): the local folder {} does not exist", session.name, session.deploy,
+                              session.localPath.string()),
+                  "create it, or fix the sync path's source in the Deploy's config");
+  }
+  for (const auto& session : sessions) {
+    if (session.syncMode != config::SyncMode::OneWayReplicaReverse) continue;
+    const bool alreadyRunning = std::any_of(running.begin(), running.end(), [&](const mutagen::SessionStatus& s) {
+      auto hash = s.labels.find(sync::kSpecHashLabel);
+      return s.name == session.name && hash != s.labels.end() && hash->second == session.labels.at(sync::kSpecHashLabel);
+    });
+    if (alreadyRunning || context.options().yes) continue;
+    const size_t entries = countEntries(session.localPath);
+    if (entries == 0) continue;
+    const std::string what = fmt::format(
+        "sync {} (one-way-replica-reverse) makes {} an exact mirror of {}: {} local file(s) and folder(s) there may "
+        "be replaced or deleted",
+        session.name, session.localPath.string(), session.alpha, entries);
+    if (confirm(what + ". Continue?")) continue;
+    throw UsageError(what, "pass --yes to accept, or choose another sync mode");
+  }
+}
+
+ApplySummary applySessions(const mutagen::SessionClient& client, const std::string& project,
+                           const std::vector<std::string>& deploys, const std::vector<sync::PlannedSession>& planned,
+                           const std::vector<mutagen::SessionStatus>& running) {
+  const auto changes = mutagen::diffSessions(running, planned, project, deploys);
+  ApplySummary summary;
+  summary.unchanged = changes.unchanged.size();
+  summary.terminated = changes.terminate.size();
+  if (!changes.terminate.empty()) {
+    spdlog::info("stopping {} outdated sync session(s)", changes.terminate.size());
+    client.terminate(changes.terminate);
+  }
+  for (const auto& session : changes.create) {
+    spdlog::info("starting sync {}: {} -> {} ({})", session.name, session.alpha, session.beta, session.gardenMode);
+    client.create(session);
+    ++summary.created;
+  }
+  return summary;
+}
+
+std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& client, const std::string& project,
+                                                const std::vector<std::string>& names) {
+  const bool tty = ui::stderrIsTty();
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + 10min;
+  std::map<std::string, std::string> lastState;
+  while (true) {
+    auto sessions = client.list(mutagen::projectSelector(project));
+    std::vector<ui::SessionView> views;
+    std::string line;
+    size_t done = 0;
+    for (const auto& session : sessions) {
+      if (std::find(names.begin(), names.end(), session.name) == names.end()) continue;
+      views.push_back(ui::viewOf(session));
+      if (mutagen::isHalted(session))
+        throw Error(fmt::format("sync {} halted: {}", session.name, session.status), mutagen::haltAdvice(session));
+      const bool synced = mutagen::isSynced(session);
+      done += synced ? 1 : 0;
+      const std::string state = synced ? "synced" : progressText(session);
+      line += fmt::format("{}{}: {}", line.empty() ? "" : ", ", session.name, state);
+      if (!tty && lastState[session.name] != state) {
+        std::fprintf(stderr, "sync %s: %s\n", session.name.c_str(), state.c_str());
+        lastState[session.name] = state;
+      }
+      if (!session.lastError.empty() && !synced) spdlog::debug("{}: {}", session.name, session.lastError);
+    }
+    if (tty) {
+      std::fprintf(stderr, "\r\033[Kinitial sync %zu/%zu: %s", done, names.size(), line.c_str());
+      std::fflush(stderr);
+    }
+    if (done == names.size() && views.size() == names.size()) {
+      if (tty) std::fputs("\r\033[K", stderr);
+      const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+      spdlog::info("initial sync done in {} ms", elapsed.count());
+      return views;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      if (tty) std::fputs("\n", stderr);
+      throw Error(fmt::format("the initial sync did not finish within 10 minutes ({})", line),
+                  "check `gardensync sync status` for errors; large folders may need more excludes");
+    }
+    std::this_thread::sleep_for(200ms);
+  }
+}
+
+void followSessions(const mutagen::SessionClient& client, const std::string& project) {
+  interrupted = false;
+  struct sigaction action {}, oldInt {}, oldTerm {};
+  action.sa_handler = onInterrupt;
+  sigaction(SIGINT, &action, &oldInt);
+  sigaction(SIGTERM, &action, &oldTerm);
+  spdlog::info("watching for changes; press Ctrl-C to stop watching (syncs keep running)");
+  std::map<std::string, mutagen::SessionStatus> previous;
+  std::map<std::string, std::set<std::string>> reported;  // conflict and problem lines already shown
+  while (!interrupted) {
+    std::vector<mutagen::SessionStatus> sessions;
+    try {
+      sessions = client.list(mutagen::projectSelector(project));
+    } catch (const Error& e) {
+      spdlog::warn("cannot read sync state: {}", e.what());
+    }
+    for (const auto& session : sessions) {
+      const auto view = ui::viewOf(session);
+      auto it = previous.find(session.identifier);
+      if (it != previous.end()) {
+        if (session.successfulCycles > it->second.successfulCycles)
+          spdlog::info("{}: synced changes ({} files, {} total)", session.name, view.files, ui::formatBytes(view.bytes));
+        if (session.status != it->second.status && (mutagen::isHalted(session) || session.status == "disconnected"))
+          spdlog::warn("{}: {}{}", session.name, session.status,
+                       mutagen::isHalted(session) ? " — " + mutagen::haltAdvice(session) : std::string());
+        if (!session.lastError.empty() && session.lastError != it->second.lastError)
+          spdlog::warn("{}: {}", session.name, session.lastError);
+      }
+      auto& seen = reported[session.identifier];
+      for (const auto& line : ui::describeConflicts(view))
+        if (seen.insert(line).second) spdlog::warn("{}", line);
+      for (const auto& line : ui::describeProblems(view))
+        if (seen.insert(line).second) spdlog::warn("{}", line);
+      previous[session.identifier] = session;
+    }
+    for (int i = 0; i < 5 && !interrupted; ++i) std::this_thread::sleep_for(200ms);
+  }
+  sigaction(SIGINT, &oldInt, nullptr);
+  sigaction(SIGTERM, &oldTerm, nullptr);
+  std::fputs("\n", stderr);
+  spdlog::info("stopped watching; the syncs keep running (`gardensync sync stop` stops them)");
+}
+
+}  // namespace gardensync::cli

@@ -1,0 +1,59 @@
+#include "gardensync/providers/container_spec.h"
+
+#include <fmt/format.h>
+
+#include "gardensync/sync/plan.h"
+#include "gardensync/util/hash.h"
+
+namespace gardensync::providers {
+
+ContainerSpec containerSpec(const config::ProjectConfig& config, const config::Action& deploy,
+                            const std::string& image, bool withSync) {
+  ContainerSpec spec;
+  spec.name = sync::dockerContainerName(config.project.name, deploy.name);
+  spec.image = image;
+
+  std::optional<std::vector<std::string>> command = deploy.command;
+  std::optional<std::vector<std::string>> args = deploy.args;
+  if (withSync && deploy.sync) {
+    if (deploy.sync->command) command = deploy.sync->command;
+    if (deploy.sync->args) args = deploy.sync->args;
+  }
+
+  std::vector<std::string> flags;
+  for (const auto& [key, value] : deploy.env) flags.insert(flags.end(), {"--env", key + "=" + value});
+  for (const auto& port : deploy.ports) {
+    if (!port.hostPort) continue;  // only published ports need a host side
+    // Loopback only: a development server should not be reachable from the network by default.
+    flags.insert(flags.end(), {"--publish", fmt::format("127.0.0.1:{}:{}/{}", *port.hostPort, port.containerPort,
+                                                        port.protocol == "UDP" ? "udp" : "tcp")});
+  }
+  for (const auto& volume : deploy.volumes) {
+    const std::string source = volume.hostPath ? *volume.hostPath
+                                               : fmt::format("{}-{}", spec.name, volume.name.empty() ? "data" : volume.name);
+    flags.insert(flags.end(), {"--volume", source + ":" + volume.containerPath});
+  }
+  // Garden's `command` is the entrypoint and `args` its arguments (Kubernetes semantics).
+  std::vector<std::string> tail{image};
+  if (command && !command->empty()) {
+    flags.insert(flags.end(), {"--entrypoint", command->front()});
+    tail.insert(tail.end(), command->begin() + 1, command->end());
+  }
+  if (args) tail.insert(tail.end(), args->begin(), args->end());
+
+  std::string canonical;
+  for (const auto& part : flags) canonical += part + '\0';
+  canonical += '\x01';
+  for (const auto& part : tail) canonical += part + '\0';
+  spec.specHash = util::sha256Hex(canonical).substr(0, 16);
+
+  spec.runArgs = {"--name", spec.name,
+                  "--label", std::string(sync::kProjectLabel) + "=" + config.project.name,
+                  "--label", std::string(sync::kDeployLabel) + "=" + deploy.name,
+                  "--label", std::string(kContainerSpecLabel) + "=" + spec.specHash};
+  spec.runArgs.insert(spec.runArgs.end(), flags.begin(), flags.end());
+  spec.runArgs.insert(spec.runArgs.end(), tail.begin(), tail.end());
+  return spec;
+}
+
+}  // namespace gardensync::providers

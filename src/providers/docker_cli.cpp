@@ -1,0 +1,125 @@
+#include "gardensync/providers/docker_cli.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "gardensync/util/error.h"
+
+namespace gardensync::providers {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+ContainerInfo parseInspect(const nlohmann::json& item) {
+  ContainerInfo info;
+  info.id = item.value("Id", "");
+  info.name = item.value("Name", "");
+  if (!info.name.empty() && info.name.front() == '/') info.name.erase(0, 1);
+  const auto& state = item.value("State", nlohmann::json::object());
+  info.running = state.value("Running", false);
+  info.state = state.value("Status", "");
+  const auto& config = item.value("Config", nlohmann::json::object());
+  if (auto labels = config.find("Labels"); labels != config.end() && labels->is_object())
+    for (const auto& [key, value] : labels->items())
+      if (value.is_string()) info.labels[key] = value.get<std::string>();
+  return info;
+}
+
+}  // namespace
+
+util::ProcessResult DockerCli::docker(const std::vector<std::string>& args, std::chrono::seconds timeout,
+                                      const std::string& what) const {
+  std::vector<std::string> argv{"docker"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  util::ProcessOptions options;
+  options.timeout = timeout;
+  return util::runChecked(argv, options, what);
+}
+
+void DockerCli::checkAvailable() const {
+  if (!util::findOnPath("docker"))
+    throw Error("the docker CLI is not on PATH", "install Docker (the local-docker provider runs Deploys as containers)");
+  util::ProcessOptions options;
+  options.timeout = 20s;
+  auto result = util::runProcess({"docker", "version", "--format", "{{.Server.Version}}"}, options);
+  if (!result.ok())
+    throw ToolError("the Docker Engine does not answer", "docker version", result.stderrText,
+                    "start Docker, or point DOCKER_HOST / DOCKER_CONTEXT at a running engine");
+}
+
+bool DockerCli::imageExists(const std::string& reference) const {
+  util::ProcessOptions options;
+  options.timeout = 30s;
+  return util::runProcess({"docker", "image", "inspect", "--format", "{{.Id}}", reference}, options).ok();
+}
+
+void DockerCli::build(const std::vector<std::string>& args, const std::function<void(std::string_view)>& onOutput) const {
+  std::vector<std::string> argv{"docker", "build"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  util::ProcessOptions options;
+  options.timeout = 30min;
+  options.onStdout = onOutput;
+  options.onStderr = onOutput;
+  util::runChecked(argv, options, "docker build");
+}
+
+std::optional<ContainerInfo> DockerCli::inspectContainer(const std::string& name) const {
+  util::ProcessOptions options;
+  options.timeout = 30s;
+  auto result = util::runProcess({"docker", "container", "inspect", name}, options);
+  if (!result.ok()) {
+    if (result.stderrText.find("No such") != std::string::npos) return std::nullopt;
+    throw ToolError(fmt::format("cannot inspect container {}", name), "docker container inspect " + name,
+                    result.stderrText);
+  }
+  auto parsed = nlohmann::json::parse(result.stdoutText, nullptr, false);
+  if (!parsed.is_array() || parsed.empty()) return std::nullopt;
+  return parseInspect(parsed[0]);
+}
+
+std::vector<ContainerInfo> DockerCli::listContainers(const std::map<std::string, std::string>& labels) const {
+  std::vector<std::string> args{"ps", "-a", "-q", "--no-trunc"};
+  for (const auto& [key, value] : labels) args.insert(args.end(), {"--filter", "label=" + key + "=" + value});
+  auto ids = docker(args, 30s, "docker ps").stdoutText;
+  std::vector<ContainerInfo> containers;
+  size_t start = 0;
+  while (start < ids.size()) {
+    size_t end = ids.find('\n', start);
+    std::string id = ids.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!id.empty())
+      if (auto info = inspectContainer(id)) containers.push_back(*info);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return containers;
+}
+
+std::string DockerCli::run(const std::vector<std::string>& args) const {
+  std::vector<std::string> full{"run", "-d"};
+  full.insert(full.end(), args.begin(), args.end());
+  std::string id = docker(full, 2min, "docker run").stdoutText;
+  while (!id.empty() && std::isspace(static_cast<unsigned char>(id.back()))) id.pop_back();
+  return id;
+}
+
+void DockerCli::start(const std::string& name) const { docker({"start", name}, 60s, "docker start"); }
+
+void DockerCli::remove(const std::string& name) const {
+  util::ProcessOptions options;
+  options.timeout = 60s;
+  auto result = util::runProcess({"docker", "rm", "-f", name}, options);
+  if (!result.ok() && result.stderrText.find("No such") == std::string::npos)
+    throw ToolError(fmt::format("cannot remove container {}", name), "docker rm -f " + name, result.stderrText);
+}
+
+util::ProcessResult DockerCli::exec(const std::string& container, const std::vector<std::string>& command,
+                                    std::chrono::seconds timeout) const {
+  std::vector<std::string> argv{"docker", "exec", container};
+  argv.insert(argv.end(), command.begin(), command.end());
+  util::ProcessOptions options;
+  options.timeout = timeout;
+  return util::runProcess(argv, options);
+}
+
+}  // namespace gardensync::providers

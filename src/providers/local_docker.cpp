@@ -1,0 +1,142 @@
+#include "gardensync/providers/local_docker.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "gardensync/providers/container_spec.h"
+#include "gardensync/sync/plan.h"
+#include "gardensync/util/error.h"
+#include "gardensync/util/hash.h"
+
+namespace gardensync::providers {
+
+namespace fs = std::filesystem;
+
+const char* toString(DeployOutcome outcome) {
+  switch (outcome) {
+    case DeployOutcome::Created: return "created";
+    case DeployOutcome::Replaced: return "replaced";
+    case DeployOutcome::Started: return "started";
+    case DeployOutcome::Unchanged: return "unchanged";
+  }
+  return "unchanged";
+}
+
+std::string buildVersion(const config::Action& build) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(build.dir, fs::directory_options::skip_permission_denied, ec), end;
+  for (; it != end; it.increment(ec)) {
+    if (ec) break;
+    const std::string name = it->path().filename().string();
+    if (it->is_directory(ec) && !it->is_symlink(ec)) {
+      if (name == ".git" || name == ".garden") it.disable_recursion_pending();
+      continue;
+    }
+    files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  util::Sha256 hash;
+  auto add = [&hash](std::string_view text) {
+    hash.update(text.data(), text.size());
+    hash.update("\0", 1);
+  };
+  add(build.dockerfile);
+  for (const auto& [key, value] : build.buildArgs) add(key + "=" + value);
+  add(build.targetStage.value_or(""));
+  for (const auto& file : files) {
+    add(file.lexically_relative(build.dir).generic_string());
+    if (fs::is_symlink(file, ec)) {
+      add("link:" + fs::read_symlink(file, ec).string());
+      continue;
+    }
+    const bool executable = (fs::status(file, ec).permissions() & fs::perms::owner_exec) != fs::perms::none;
+    add(executable ? "x" : "-");
+    add(util::sha256File(file));
+  }
+  return "v-" + hash.finishHex().substr(0, 12);
+}
+
+BuildResult LocalDocker::build(const config::Action& build, const std::function<void(std::string_view)>& onOutput) const {
+  BuildResult result;
+  result.version = buildVersion(build);
+  result.imageId = fmt::format("gardensync/{}-{}:{}", config_.project.name, build.name, result.version);
+  if (docker_.imageExists(result.imageId)) return result;
+  const fs::path dockerfile = build.dir / build.dockerfile;
+  if (!fs::exists(dockerfile))
+    throw Error(fmt::format("Build {}: {} does not exist", build.name, dockerfile.string()),
+                fmt::format("add a Dockerfile or set spec.dockerfile in {}", build.configFile.filename().string()));
+  std::vector<std::string> args{"--file", dockerfile.string(), "--tag", result.imageId,
+                                "--label", std::string(sync::kProjectLabel) + "=" + config_.project.name};
+  for (const auto& [key, value] : build.buildArgs) args.insert(args.end(), {"--build-arg", key + "=" + value});
+  if (build.targetStage) args.insert(args.end(), {"--target", *build.targetStage});
+  args.push_back(build.dir.string());
+  docker_.build(args, onOutput);
+  result.built = true;
+  return result;
+}
+
+DeployResult LocalDocker::deploy(const config::Action& deploy, const std::string& image, bool withSync) const {
+  const ContainerSpec spec = containerSpec(config_, deploy, image, withSync);
+  DeployResult result{spec.name, DeployOutcome::Created};
+  if (auto existing = docker_.inspectContainer(spec.name)) {
+    const auto label = existing->labels.find(kContainerSpecLabel);
+    const bool same = label != existing->labels.end() && label->second == spec.specHash;
+    const auto project = existing->labels.find(sync::kProjectLabel);
+    if (project == existing->labels.end() || project->second != config_.project.name)
+      throw Error(fmt::format("a container named {} exists but was not created by gardensync for project {}",
+                              spec.name, config_.project.name),
+                  fmt::format("rename or remove it (`docker rm -f {}`) if it is not needed", spec.name));
+    if (same && existing->running) return {spec.name, DeployOutcome::Unchanged};
+    if (same) {
+      docker_.start(spec.name);
+      return {spec.name, DeployOutcome::Started};
+    }
+    docker_.remove(spec.name);
+    result.outcome = DeployOutcome::Replaced;
+  }
+  docker_.run(spec.runArgs);
+  return result;
+}
+
+void LocalDocker::checkAgentHost(const std::string& container) const {
+  // Mutagen's docker transport copies its agent into $HOME/.mutagen and runs it through `sh`,
+  // probing with `uname` and `id` first.
+  const std::string probe =
+      "for tool in uname id; do command -v \"$tool\" >/dev/null 2>&1 || echo \"missing $tool\"; done; "
+      "if [ -z \"$HOME\" ]; then echo 'no HOME'; elif [ ! -d \"$HOME\" ]; then echo \"HOME $HOME does not exist\"; "
+      "elif [ ! -w \"$HOME\" ]; then echo \"HOME $HOME is not writable\"; fi";
+  auto result = docker_.exec(container, {"sh", "-c", probe});
+  const std::string hint =
+      "Mutagen's agent needs a shell, uname, id and a writable HOME in the container; use an image with a "
+      "shell (busybox, alpine, debian), not scratch or distroless";
+  if (!result.ok() && result.stdoutText.empty()) {
+    std::string reason = result.stderrText;
+    while (!reason.empty() && std::isspace(static_cast<unsigned char>(reason.back()))) reason.pop_back();
+    if (reason.find("executable file not found") != std::string::npos || reason.find("no such file") != std::string::npos)
+      throw Error(fmt::format("container {} cannot host the sync agent: it has no shell (sh)", container), hint);
+    throw ToolError(fmt::format("cannot check container {} for the sync agent", container),
+                    "docker exec " + container + " sh -c ...", reason, hint);
+  }
+  std::string problems = result.stdoutText;
+  while (!problems.empty() && std::isspace(static_cast<unsigned char>(problems.back()))) problems.pop_back();
+  if (problems.empty()) return;
+  std::replace(problems.begin(), problems.end(), '\n', ',');
+  throw Error(fmt::format("container {} cannot host the sync agent: {}", container, problems), hint);
+}
+
+bool LocalDocker::remove(const config::Action& deploy) const {
+  const std::string name = sync::dockerContainerName(config_.project.name, deploy.name);
+  auto existing = docker_.inspectContainer(name);
+  if (!existing) return false;
+  auto project = existing->labels.find(sync::kProjectLabel);
+  if (project == existing->labels.end() || project->second != config_.project.name)
+    throw Error(fmt::format("container {} was not created by gardensync for project {}; leaving it alone", name,
+                            config_.project.name));
+  docker_.remove(name);
+  return true;
+}
+
+}  // namespace gardensync::providers
