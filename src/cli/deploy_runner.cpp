@@ -95,6 +95,9 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   if (!sessions.empty()) {
     mutagen::SessionClient client(*engine->mutagen);
     for (const auto& name : syncDeployNames) local.checkAgentHost(sync::dockerContainerName(config.project.name, name));
+    for (const auto& session : sessions)
+      if (session.containerIsAlpha)
+        local.ensureDirectory(sync::dockerContainerName(config.project.name, session.deploy), session.containerPath);
     // A new container starts from its image: Mutagen's history of the old one would read as
     // deletions and propagate them to the local side, so its sessions start afresh.
     std::vector<std::string> stale;

@@ -89,6 +89,9 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
     deployNames.push_back(deploy->name);
   }
   const auto planned = sync::planSessions(config, deploys);
+  for (const auto& session : planned)
+    if (session.containerIsAlpha)
+      local.ensureDirectory(sync::dockerContainerName(config.project.name, session.deploy), session.containerPath);
   Engine engine = openEngine(context, true);
   mutagen::SessionClient client(*engine.mutagen);
   if (restart) stopSessions(context, engine, deployNames);

@@ -1,6 +1,8 @@
 #include "gardensync/mutagen/installer.h"
 
+#include <pwd.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -167,14 +169,18 @@ void downloadVerified(const InstallOptions& options, const AssetSource& source, 
 }
 
 void unpack(const fs::path& archive, const fs::path& directory, const AssetSource& source) {
-  fs::create_directory(directory);
+  std::error_code error;
+  if (!fs::create_directory(directory, error))
+    throw Error(fmt::format("cannot create {}: {}", directory.string(), error.message()));
   extractArchive(archive, directory);
   for (const std::string_view name : {kBinaryName, kAgentsName})
     if (!isRegularFile(directory / name))
       throw Error(fmt::format("{} has no file {} at its top level", source.fileName, name),
                   std::string(source.fromMirror ? kMirrorHint : kUpstreamChecksumHint));
-  fs::permissions(directory / kBinaryName,
-                  fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add);
+  fs::permissions(directory / kBinaryName, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                  fs::perm_options::add, error);
+  if (error)
+    throw Error(fmt::format("cannot make {} executable: {}", (directory / kBinaryName).string(), error.message()));
 }
 
 // Installs appear in one rename, so only outside tampering leaves a partial one; it is replaced.
@@ -233,6 +239,14 @@ const char* environmentValue(const char* name) {
   return value && *value ? value : nullptr;
 }
 
+// HOME, else the password database (HOME can be missing under cron or systemd).
+std::optional<fs::path> homeDirectory() {
+  if (const char* home = environmentValue("HOME")) return fs::path(home);
+  const passwd* entry = ::getpwuid(::getuid());
+  if (entry && entry->pw_dir && *entry->pw_dir) return fs::path(entry->pw_dir);
+  return std::nullopt;
+}
+
 }  // namespace
 
 InstallOptions installOptionsFromEnvironment() {
@@ -241,8 +255,8 @@ InstallOptions installOptionsFromEnvironment() {
   const char* cacheHome = environmentValue("XDG_CACHE_HOME");
   if (cacheHome && fs::path(cacheHome).is_absolute()) {
     options.cacheRoot = fs::path(cacheHome) / "gardensync";
-  } else if (const char* home = environmentValue("HOME")) {
-    options.cacheRoot = fs::path(home) / ".cache" / "gardensync";
+  } else if (const std::optional<fs::path> home = homeDirectory()) {
+    options.cacheRoot = *home / ".cache" / "gardensync";
   } else {
     throw Error("cannot find a cache folder for Mutagen: neither XDG_CACHE_HOME nor HOME is set",
                 "set XDG_CACHE_HOME, or GARDENSYNC_MUTAGEN_PATH to a Mutagen 0.18.1 binary");
@@ -276,11 +290,13 @@ std::string probeMutagenVersion(const fs::path& binary) {
   process.environment.set["MUTAGEN_DISABLE_AUTOSTART"] = "1";
   process.timeout = std::chrono::seconds(30);
   const std::vector<std::string> argv{binary.string(), "version"};
+  constexpr std::string_view hint = "make sure it is a Mutagen binary built for this machine";
   try {
     return trimmed(util::runChecked(argv, process, fmt::format("{} version", binary.string())).stdoutText);
   } catch (const ToolError& error) {
-    throw ToolError(error.what(), error.command(), error.stderrText(),
-                    "make sure it is a Mutagen binary built for this machine");
+    throw ToolError(error.what(), error.command(), error.stderrText(), std::string(hint));
+  } catch (const Error& error) {  // could not start it at all (not executable, wrong format)
+    throw Error(error.what(), std::string(hint));
   }
 }
 

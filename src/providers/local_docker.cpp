@@ -127,6 +127,13 @@ void LocalDocker::checkAgentHost(const std::string& container) const {
   throw Error(fmt::format("container {} cannot host the sync agent: {}", container, problems), hint);
 }
 
+void LocalDocker::ensureDirectory(const std::string& container, const std::string& path) const {
+  auto result = docker_.exec(container, {"mkdir", "-p", path});
+  if (!result.ok())
+    throw ToolError(fmt::format("cannot create {} in container {}", path, container),
+                    util::formatCommand({"docker", "exec", container, "mkdir", "-p", path}), result.stderrText);
+}
+
 bool LocalDocker::remove(const config::Action& deploy) const {
   const std::string name = sync::dockerContainerName(config_.project.name, deploy.name);
   auto existing = docker_.inspectContainer(name);

@@ -38,6 +38,9 @@ public:
   DeployResult deploy(const config::Action& deploy, const std::string& image, bool withSync) const;
   // Throws Error naming what the container lacks to host Mutagen's agent.
   void checkAgentHost(const std::string& container) const;
+  // Creates `path` in the container when missing: a reverse-mode session whose container root
+  // does not exist would otherwise halt (Mutagen reads it as the root being deleted).
+  void ensureDirectory(const std::string& container, const std::string& path) const;
   // Removes the Deploy's container; returns false when there was none.
   bool remove(const config::Action& deploy) const;
 

@@ -29,7 +29,10 @@ protected:
     return extractArchive(archivePath, destination, limits);
   }
 
+  // Starts from an empty destination, so one test can check several archives.
   std::string refusal(const std::vector<TarEntry>& entries, const ExtractLimits& limits = {}) {
+    fs::remove_all(destination);
+    fs::create_directory(destination);
     try {
       extract(entries, limits);
     } catch (const Error& error) {
@@ -92,7 +95,8 @@ TEST_F(Archive, RefusesSymlinksOutOfTheDestination) {
 
 // `x -> ..` from a/ stays inside, but `l -> x/..` would climb from wherever x points.
 TEST_F(Archive, RefusesSymlinkTargetsThatClimbAfterAName) {
-  EXPECT_THAT(refusal({{.name = "a/x", .type = AE_IFLNK, .link = ".."}, {.name = "a/l", .type = AE_IFLNK, .link = "x/.."}}),
+  EXPECT_THAT(refusal({{.name = "a/x", .type = AE_IFLNK, .link = ".."},
+                       {.name = "a/l", .type = AE_IFLNK, .link = "x/.."}}),
               HasSubstr("entry 'a/l' is a symlink whose target climbs after a name"));
 }
 
@@ -104,7 +108,8 @@ TEST_F(Archive, RefusesWritingThroughASymlink) {
 }
 
 TEST_F(Archive, RefusesReplacingAnEarlierEntry) {
-  EXPECT_THAT(refusal({{.name = "twice", .content = "one"}, {.name = "twice", .type = AE_IFLNK, .link = "/etc/passwd"}}),
+  EXPECT_THAT(refusal({{.name = "twice", .content = "one"},
+                       {.name = "twice", .type = AE_IFLNK, .link = "/etc/passwd"}}),
               HasSubstr("entry 'twice' appears twice"));
   EXPECT_EQ(readFile(destination / "twice"), "one");
 }
@@ -121,7 +126,8 @@ TEST_F(Archive, RefusesHardLinksOutOfTheDestination) {
 TEST_F(Archive, RefusesHardLinksThroughSymlinks) {
   fs::create_directory(temp / "outside");
   writeFile(temp / "outside/file", "outside");
-  EXPECT_THAT(refusal({{.name = "out", .type = AE_IFLNK, .link = "."}, {.name = "h", .link = "out/h", .hardLink = true}}),
+  EXPECT_THAT(refusal({{.name = "out", .type = AE_IFLNK, .link = "."},
+                       {.name = "h", .link = "out/h", .hardLink = true}}),
               HasSubstr("entry 'h' is a hard link to 'out/h', which is not a file extracted before it"));
 }
 
@@ -141,7 +147,14 @@ TEST_F(Archive, EnforcesLimits) {
 
 TEST_F(Archive, RequiresAnEmptyDestination) {
   writeFile(destination / "already", "here");
-  EXPECT_THAT(refusal({{.name = "a", .content = "x"}}), HasSubstr("not empty"));
+  writeTarGz(archivePath, {{.name = "a", .content = "x"}});
+  try {
+    extractArchive(archivePath, destination);
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_THAT(error.what(), HasSubstr("the folder is not empty"));
+  }
+  EXPECT_FALSE(fs::exists(destination / "a"));
 }
 
 TEST_F(Archive, ReportsACorruptArchive) {

@@ -306,7 +306,8 @@ TEST_F(Installer, OverrideMustExistHaveAgentsAndTheRightVersion) {
   installOptions.overridePath = custom / "mutagen";
 
   Error error = installError(installOptions);
-  EXPECT_THAT(error.what(), HasSubstr("GARDENSYNC_MUTAGEN_PATH is " + (custom / "mutagen").string() + ", which is not a file"));
+  EXPECT_THAT(error.what(),
+              HasSubstr("GARDENSYNC_MUTAGEN_PATH is " + (custom / "mutagen").string() + ", which is not a file"));
   EXPECT_THAT(error.hint(), HasSubstr("unset it"));
 
   writeScript(custom / "mutagen", test_support::fakeMutagenScript("0.17.0"));
@@ -329,6 +330,17 @@ TEST_F(Installer, ProbeReportsAFailingBinary) {
     EXPECT_THAT(error.what(), HasSubstr("exit code 2"));
     EXPECT_THAT(error.stderrText(), HasSubstr("boom"));
     EXPECT_THAT(error.hint(), HasSubstr("Mutagen binary"));
+  }
+}
+
+TEST_F(Installer, ProbeReportsABinaryThatCannotRun) {
+  writeScript(temp / "foreign", "\x7f" "ELF but not really");
+  try {
+    probeMutagenVersion(temp / "foreign");
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_THAT(error.what(), HasSubstr("cannot run " + (temp / "foreign").string() + " version"));
+    EXPECT_THAT(error.hint(), HasSubstr("built for this machine"));
   }
 }
 

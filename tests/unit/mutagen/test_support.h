@@ -77,7 +77,9 @@ public:
     http.stop();
     thread_.join();
   }
-  std::string url(std::string_view path = "") const { return "http://127.0.0.1:" + std::to_string(port_) + std::string(path); }
+  std::string url(std::string_view path = "") const {
+    return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+  }
 
 private:
   int port_ = 0;

@@ -1,0 +1,185 @@
+#include "harness.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+namespace gardensync::e2e {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+fs::path mirrorDir() {
+  fs::path dir;
+  if (const char* env = std::getenv("GARDENSYNC_TEST_MIRROR"); env && *env) dir = env;
+  else if (const char* home = std::getenv("HOME")) dir = fs::path(home) / ".cache/gardensync-dev/mirror";
+  if (!fs::exists(dir / "SHA256SUMS"))
+    ADD_FAILURE() << "no Mutagen test mirror at " << dir << "; run `./dev test` (it runs scripts/build-mutagen)";
+  return dir;
+}
+
+struct MirrorServer::State {
+  httplib::Server server;
+  std::thread thread;
+  int port = 0;
+  fs::path root;
+  std::mutex mutex;
+  std::map<std::string, std::string> overrides;
+};
+
+MirrorServer::MirrorServer(fs::path root) : state_(std::make_unique<State>()) {
+  state_->root = std::move(root);
+  State* state = state_.get();
+  state->server.Get(R"(/(.*))", [state](const httplib::Request& request, httplib::Response& response) {
+    const std::string name = request.matches[1];
+    {
+      std::lock_guard lock(state->mutex);
+      if (auto it = state->overrides.find(name); it != state->overrides.end()) {
+        response.set_content(it->second, "application/octet-stream");
+        return;
+      }
+    }
+    std::ifstream in(state->root / name, std::ios::binary);
+    if (name.find("..") != std::string::npos || !in) {
+      response.status = 404;
+      return;
+    }
+    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    response.set_content(body, "application/octet-stream");
+  });
+  state->port = state->server.bind_to_any_port("127.0.0.1");
+  state->thread = std::thread([state] { state->server.listen_after_bind(); });
+}
+
+MirrorServer::~MirrorServer() {
+  state_->server.stop();
+  if (state_->thread.joinable()) state_->thread.join();
+}
+
+std::string MirrorServer::url() const { return "http://127.0.0.1:" + std::to_string(state_->port); }
+
+void MirrorServer::overrideFile(const std::string& path, std::string body) {
+  std::lock_guard lock(state_->mutex);
+  state_->overrides[path] = std::move(body);
+}
+
+MirrorServer& sharedMirror() {
+  static MirrorServer server(mirrorDir());
+  return server;
+}
+
+nlohmann::json Run::json() const {
+  auto parsed = nlohmann::json::parse(out, nullptr, false);
+  if (parsed.is_discarded()) ADD_FAILURE() << "not JSON: " << out << "\nstderr: " << err;
+  return parsed;
+}
+
+Project::Project(const std::string& name) : name_(name) {
+  char pattern[] = "/tmp/gs-e2e-XXXXXX";
+  base_ = ::mkdtemp(pattern);
+  root_ = base_ / "project";
+  fs::create_directories(root_);
+  fs::create_directories(base_ / "home");
+  env_["HOME"] = (base_ / "home").string();
+  env_["XDG_CACHE_HOME"] = (base_ / "cache").string();
+  env_["GARDENSYNC_MUTAGEN_MIRROR"] = sharedMirror().url();
+}
+
+Project::~Project() {
+  // Leave nothing behind: containers, sessions, the daemon, then the files.
+  gardensync({"cleanup", "deploy"});
+  gardensync({"util", "mutagen", "daemon", "stop"});
+  std::error_code ec;
+  fs::remove_all(base_, ec);
+}
+
+void Project::write(const std::string& relative, const std::string& content) const {
+  const fs::path path = root_ / relative;
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+}
+
+std::string Project::read(const std::string& relative) const {
+  std::ifstream in(root_ / relative, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+bool Project::exists(const std::string& relative) const { return fs::exists(root_ / relative); }
+
+void Project::remove(const std::string& relative) const { fs::remove_all(root_ / relative); }
+
+Run Project::gardensync(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{GARDENSYNC_BINARY, "--root", root_.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  util::ProcessOptions options;
+  options.environment.set = env_;
+  options.timeout = 10min;
+  options.workingDirectory = root_;
+  auto result = util::runProcess(argv, options);
+  return {result.exitCode, result.stdoutText, result.stderrText};
+}
+
+Run Project::exec(const std::string& deploy, const std::vector<std::string>& command) const {
+  std::vector<std::string> argv{"docker", "exec", container(deploy)};
+  argv.insert(argv.end(), command.begin(), command.end());
+  auto result = util::runProcess(argv);
+  return {result.exitCode, result.stdoutText, result.stderrText};
+}
+
+std::string Project::catIn(const std::string& deploy, const std::string& path) const {
+  auto run = exec(deploy, {"cat", path});
+  return run.exitCode == 0 ? run.out : "";
+}
+
+bool Project::existsIn(const std::string& deploy, const std::string& path) const {
+  return exec(deploy, {"test", "-e", path}).exitCode == 0;
+}
+
+void Project::writeIn(const std::string& deploy, const std::string& path, const std::string& content) const {
+  std::vector<std::string> argv{"docker", "exec", "-i", container(deploy), "sh", "-c", "cat > \"$0\"", path};
+  util::ProcessOptions options;
+  options.stdinData = content;
+  util::runChecked(argv, options);
+}
+
+std::string Project::statIn(const std::string& deploy, const std::string& path) const {
+  auto run = exec(deploy, {"stat", "-c", "%u:%g:%a", path});
+  std::string text = run.out;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+void Project::flush() const { gardensync({"util", "mutagen", "sync", "flush", "--all"}); }
+
+bool Project::eventually(const std::function<bool()>& predicate) const {
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    flush();
+    if (predicate()) return true;
+    std::this_thread::sleep_for(250ms);
+  }
+  return predicate();
+}
+
+std::string projectYaml(const std::string& name, const std::string& providerYaml) {
+  std::string text = "apiVersion: garden.io/v2\nkind: Project\nname: " + name + "\nenvironments:\n  - name: local\n";
+  if (!providerYaml.empty()) text += "providers:\n" + providerYaml;
+  return text;
+}
+
+std::string sleepDeployYaml(const std::string& name, const std::string& syncPathsYaml) {
+  return "kind: Deploy\nname: " + name +
+         "\ntype: container\nspec:\n  image: gardensync-test/busybox:latest\n"
+         "  command: [sh, -c, \"trap 'exit 0' TERM; mkdir -p /app; while true; do sleep 1; done\"]\n"
+         "  sync:\n    paths:\n" +
+         syncPathsYaml;
+}
+
+}  // namespace gardensync::e2e

@@ -1,0 +1,90 @@
+// End-to-end harness: drives the real gardensync binary against the real Docker Engine and the
+// real Mutagen, which it downloads from a mirror served over HTTP on 127.0.0.1. Each test gets its
+// own project folder, HOME (so its own Mutagen daemon) and cache, and cleans them up.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gardensync/util/process.h"
+
+namespace gardensync::e2e {
+
+// The folder holding the locally built Mutagen release (scripts/build-mutagen); fails the test
+// when it is missing.
+std::filesystem::path mirrorDir();
+
+// Serves a folder over HTTP on 127.0.0.1 until destroyed.
+class MirrorServer {
+public:
+  explicit MirrorServer(std::filesystem::path root);
+  ~MirrorServer();
+  std::string url() const;  // http://127.0.0.1:<port>
+  // Replaces what a path serves (for corrupt or truncated downloads).
+  void overrideFile(const std::string& path, std::string body);
+
+private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// The mirror every Project downloads Mutagen from (started once per test process).
+MirrorServer& sharedMirror();
+
+struct Run {
+  int exitCode = -1;
+  std::string out;
+  std::string err;
+  nlohmann::json json() const;  // stdout parsed as JSON
+};
+
+// A throw-away project: files, environment and the gardensync binary.
+class Project {
+public:
+  // `name` becomes the project name (lowercase, unique per test).
+  explicit Project(const std::string& name);
+  ~Project();
+  Project(const Project&) = delete;
+  Project& operator=(const Project&) = delete;
+
+  const std::filesystem::path& root() const { return root_; }
+  const std::string& name() const { return name_; }
+  std::map<std::string, std::string>& env() { return env_; }
+
+  void write(const std::string& relative, const std::string& content) const;
+  std::string read(const std::string& relative) const;
+  bool exists(const std::string& relative) const;
+  void remove(const std::string& relative) const;
+
+  Run gardensync(const std::vector<std::string>& args) const;
+  std::string container(const std::string& deploy) const { return "gs-" + name_ + "-" + deploy; }
+
+  // Inside a container.
+  Run exec(const std::string& deploy, const std::vector<std::string>& command) const;
+  std::string catIn(const std::string& deploy, const std::string& path) const;  // "" when missing
+  bool existsIn(const std::string& deploy, const std::string& path) const;
+  void writeIn(const std::string& deploy, const std::string& path, const std::string& content) const;
+  std::string statIn(const std::string& deploy, const std::string& path) const;  // "uid:gid:mode"
+
+  // Forces a sync cycle of every session and waits for it.
+  void flush() const;
+  // Polls (flushing) until `predicate` holds or 60 s pass; returns whether it held.
+  bool eventually(const std::function<bool()>& predicate) const;
+
+private:
+  std::string name_;
+  std::filesystem::path base_;  // temp folder holding root_, home and cache
+  std::filesystem::path root_;
+  std::map<std::string, std::string> env_;
+};
+
+// A Deploy of the busybox test image that sleeps, with the given sync paths (YAML list items).
+std::string sleepDeployYaml(const std::string& name, const std::string& syncPathsYaml);
+std::string projectYaml(const std::string& name, const std::string& providerYaml = "");
+
+}  // namespace gardensync::e2e
