@@ -224,7 +224,6 @@ void install(const InstallOptions& options, const fs::path& root, const fs::path
 }
 
 fs::path createCacheFolder(const fs::path& cacheRoot) {
-  if (cacheRoot.empty()) throw Error("no cache folder given for Mutagen");
   const fs::path root = cacheRoot / "mutagen";
   std::error_code error;
   fs::create_directories(root, error);
@@ -268,6 +267,7 @@ InstallOptions installOptionsFromEnvironment() {
 
 MutagenTool ensureMutagen(const InstallOptions& options) {
   if (options.overridePath) return useOverride(*options.overridePath);
+  if (options.cacheRoot.empty()) throw Error("no cache folder given for Mutagen");
   const fs::path installDir = options.cacheRoot / "mutagen" / std::string(kMutagenVersion);
   if (isInstalled(installDir)) return toolIn(installDir);
 

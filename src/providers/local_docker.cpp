@@ -112,10 +112,11 @@ void LocalDocker::checkAgentHost(const std::string& container) const {
   const std::string hint =
       "Mutagen's agent needs a shell, uname, id and a writable HOME in the container; use an image with a "
       "shell (busybox, alpine, debian), not scratch or distroless";
-  if (!result.ok() && result.stdoutText.empty()) {
-    std::string reason = result.stderrText;
+  if (!result.ok()) {
+    // docker exec exits 126/127 when the command (here `sh`) cannot be started.
+    std::string reason = result.stderrText + result.stdoutText;
     while (!reason.empty() && std::isspace(static_cast<unsigned char>(reason.back()))) reason.pop_back();
-    if (reason.find("executable file not found") != std::string::npos || reason.find("no such file") != std::string::npos)
+    if (result.exitCode == 126 || result.exitCode == 127 || reason.find("executable file not found") != std::string::npos)
       throw Error(fmt::format("container {} cannot host the sync agent: it has no shell (sh)", container), hint);
     throw ToolError(fmt::format("cannot check container {} for the sync agent", container),
                     "docker exec " + container + " sh -c ...", reason, hint);
