@@ -27,6 +27,7 @@ int runMutagenPassThrough(Context& context, const std::vector<std::string>& args
 void addUtilCommands(CLI::App& app, Context& context) {
   auto* util = app.add_subcommand("util", "Utilities");
   util->require_subcommand(1);
+  util->footer("Examples:\n  gardensync util mutagen sync list\n  gardensync util mutagen daemon stop");
   auto* mutagen = util->add_subcommand("mutagen", "Run the pinned Mutagen against this project's daemon");
   mutagen->footer("Everything after `mutagen` is passed to Mutagen untouched; its output and exit code are\n"
                   "Mutagen's own. Installs Mutagen and starts the project's daemon when needed.\n\nExamples:\n"

@@ -1,0 +1,173 @@
+// Getting Mutagen and running its daemon, through the real binary: download over loopback HTTP,
+// verification, the project's data directory and links, pass-through, and recovery.
+#include <signal.h>
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace gardensync::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string minimalProject(Project& project) {
+  project.write("project.garden.yml", projectYaml(project.name()));
+  return project.root().string();
+}
+
+TEST(Engine, UtilMutagenSyncListWorksInAFreshProjectWithAnEmptyCache) {
+  Project project("e2e-fresh");
+  minimalProject(project);
+  auto run = project.gardensync({"util", "mutagen", "sync", "list"});
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  EXPECT_NE(run.out.find("No synchronization sessions found"), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("SHA256SUMS"), std::string::npos) << run.err;  // it did download
+  EXPECT_TRUE(fs::exists(fs::path(project.env()["XDG_CACHE_HOME"]) / "gardensync/mutagen/0.18.1/mutagen"));
+  EXPECT_TRUE(fs::exists(fs::path(project.env()["XDG_CACHE_HOME"]) / "gardensync/mutagen/0.18.1/mutagen-agents.tar.gz"));
+
+  // The links and helper script work from a plain shell.
+  const fs::path latest = project.root() / ".garden/mutagen/latest";
+  ASSERT_TRUE(fs::is_symlink(latest));
+  auto shell = util::runProcess({"sh", "-c", (latest / "mutagen.sh").string() + " sync list --template '{{ json . }}'"});
+  EXPECT_EQ(shell.exitCode, 0) << shell.stderrText;
+  EXPECT_EQ(shell.stdoutText, "[]\n");
+  // The real data dir is short and private.
+  const fs::path real = fs::read_symlink(latest);
+  EXPECT_EQ(real.parent_path(), fs::path(project.env()["HOME"]) / ".gardensync/m");
+  EXPECT_EQ(fs::status(real).permissions() & fs::perms::all, fs::perms::owner_all);
+}
+
+TEST(Engine, PassThroughKeepsMutagensOutputAndExitCode) {
+  Project project("e2e-passthrough");
+  minimalProject(project);
+  auto version = project.gardensync({"util", "mutagen", "version"});
+  EXPECT_EQ(version.exitCode, 0);
+  EXPECT_EQ(version.out, "0.18.1\n");
+  auto bad = project.gardensync({"util", "mutagen", "sync", "flush", "no-such-session"});
+  EXPECT_EQ(bad.exitCode, 1);
+  EXPECT_NE(bad.err.find("did not match any sessions"), std::string::npos) << bad.err;
+  auto help = project.gardensync({"util", "mutagen", "--help"});  // Mutagen's help, not ours
+  EXPECT_NE(help.out.find("Mutagen"), std::string::npos) << help.out;
+}
+
+TEST(Engine, ChecksumMismatchLeavesTheCacheUntouched) {
+  Project project("e2e-bad-checksum");
+  minimalProject(project);
+  MirrorServer mirror(mirrorDir());
+  mirror.overrideFile("SHA256SUMS", std::string(64, '0') + "  mutagen_linux_amd64_v0.18.1.tar.gz\n");
+  project.env()["GARDENSYNC_MUTAGEN_MIRROR"] = mirror.url();
+  auto run = project.gardensync({"util", "mutagen", "sync", "list"});
+  EXPECT_EQ(run.exitCode, 1);
+  EXPECT_NE(run.err.find("checksum mismatch"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("hint:"), std::string::npos) << run.err;
+  const fs::path cache = fs::path(project.env()["XDG_CACHE_HOME"]) / "gardensync/mutagen";
+  EXPECT_FALSE(fs::exists(cache / "0.18.1"));
+  for (const auto& entry : fs::directory_iterator(cache)) EXPECT_FALSE(entry.path().filename().string().starts_with("tmp-"));
+}
+
+TEST(Engine, TruncatedOrMissingDownloadsFailClearly) {
+  Project project("e2e-bad-download");
+  minimalProject(project);
+  MirrorServer mirror(mirrorDir());
+  mirror.overrideFile("mutagen_linux_amd64_v0.18.1.tar.gz", "not a tarball");
+  project.env()["GARDENSYNC_MUTAGEN_MIRROR"] = mirror.url();
+  auto corrupt = project.gardensync({"util", "mutagen", "sync", "list"});
+  EXPECT_EQ(corrupt.exitCode, 1);
+  EXPECT_NE(corrupt.err.find("checksum mismatch"), std::string::npos) << corrupt.err;
+
+  project.env()["GARDENSYNC_MUTAGEN_MIRROR"] = mirror.url() + "/nowhere";
+  auto missing = project.gardensync({"util", "mutagen", "sync", "list"});
+  EXPECT_EQ(missing.exitCode, 1);
+  EXPECT_NE(missing.err.find("404"), std::string::npos) << missing.err;
+  EXPECT_FALSE(fs::exists(fs::path(project.env()["XDG_CACHE_HOME"]) / "gardensync/mutagen/0.18.1"));
+}
+
+TEST(Engine, DaemonKilledBetweenCommandsIsRestarted) {
+  Project project("e2e-daemon-killed");
+  project.write("project.garden.yml", projectYaml(project.name()));
+  project.write("garden.yml", sleepDeployYaml("app", "      - source: src\n        target: /app/src\n        mode: one-way-replica\n"));
+  project.write("src/a.txt", "a");
+  ASSERT_EQ(project.gardensync({"deploy", "--sync=*"}).exitCode, 0);
+  // Find and kill the project's daemon.
+  const fs::path dataDir = fs::read_symlink(project.root() / ".garden/mutagen/latest");
+  std::ifstream record(dataDir / "gardensync-daemon");
+  std::string line;
+  int pid = 0;
+  while (std::getline(record, line))
+    if (line.starts_with("pid=")) pid = std::stoi(line.substr(4));
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  // The next command starts it again, and the session (stored on disk) resumes.
+  auto status = project.gardensync({"sync", "status", "--output", "json"});
+  ASSERT_EQ(status.exitCode, 0) << status.err;
+  EXPECT_EQ(status.json()["sessions"].size(), 1u);
+  project.write("src/b.txt", "b");
+  EXPECT_TRUE(project.eventually([&] { return project.catIn("app", "/app/src/b.txt") == "b"; }));
+}
+
+TEST(Engine, DaemonStopStopsTheProjectsDaemon) {
+  Project project("e2e-daemon-stop");
+  minimalProject(project);
+  ASSERT_EQ(project.gardensync({"util", "mutagen", "sync", "list"}).exitCode, 0);
+  auto stop = project.gardensync({"util", "mutagen", "daemon", "stop"});
+  EXPECT_EQ(stop.exitCode, 0) << stop.err;
+  const fs::path script = project.root() / ".garden/mutagen/latest/mutagen.sh";
+  auto list = util::runProcess({"sh", "-c", "MUTAGEN_DISABLE_AUTOSTART=1 " + script.string() + " sync list"});
+  EXPECT_NE(list.exitCode, 0);  // nothing answers any more
+}
+
+TEST(Engine, UnwritableDataDirectoryIsAClearError) {
+  Project project("e2e-readonly-home");
+  minimalProject(project);
+  const fs::path home = project.env()["HOME"];
+  fs::create_directories(home / ".gardensync");
+  std::ofstream(home / ".gardensync/m") << "a file where a folder should be";
+  auto run = project.gardensync({"util", "mutagen", "sync", "list"});
+  EXPECT_EQ(run.exitCode, 1);
+  EXPECT_NE(run.err.find("cannot create the Mutagen data directory"), std::string::npos) << run.err;
+}
+
+TEST(Engine, OverlongSocketPathIsRefusedUpFront) {
+  Project project("e2e-long-home");
+  minimalProject(project);
+  const fs::path home = fs::path(project.env()["HOME"]) / std::string(90, 'h');
+  fs::create_directories(home);
+  project.env()["HOME"] = home.string();
+  auto run = project.gardensync({"util", "mutagen", "sync", "list"});
+  EXPECT_EQ(run.exitCode, 1);
+  EXPECT_NE(run.err.find("Unix sockets allow at most"), std::string::npos) << run.err;
+  project.env()["HOME"] = home.parent_path().string();  // so cleanup can reach the daemon
+}
+
+}  // namespace
+}  // namespace gardensync::e2e
+
+namespace gardensync::e2e {
+namespace {
+
+TEST(Engine, TwoProcessesInstallingAtOnceShareOneInstall) {
+  Project project("e2e-concurrent-install");
+  project.write("project.garden.yml", projectYaml(project.name()));
+  // Two gardensync processes start together against an empty cache.
+  std::string command;
+  for (int i = 0; i < 2; ++i)
+    command += std::string("'") + GARDENSYNC_BINARY + "' --root '" + project.root().string() +
+               "' util mutagen version > '" + project.root().string() + "/out" + std::to_string(i) + "' 2>&1 & ";
+  command += "wait";
+  util::ProcessOptions options;
+  options.environment.set = project.env();
+  auto run = util::runProcess({"sh", "-c", command}, options);
+  ASSERT_EQ(run.exitCode, 0);
+  EXPECT_NE(project.read("out0").find("0.18.1"), std::string::npos) << project.read("out0");
+  EXPECT_NE(project.read("out1").find("0.18.1"), std::string::npos) << project.read("out1");
+  // Exactly one of them downloaded; the other waited for it and used its install.
+  const int downloads = (project.read("out0").find("installed in") != std::string::npos) +
+                        (project.read("out1").find("installed in") != std::string::npos);
+  EXPECT_EQ(downloads, 1) << project.read("out0") << "\n---\n" << project.read("out1");
+}
+
+}  // namespace
+}  // namespace gardensync::e2e
