@@ -27,7 +27,13 @@ Engine openEngine(Context& context, bool startDaemon) {
   const config::ProjectConfig& project = context.project();
   mutagen::InstallOptions install = mutagen::installOptionsFromEnvironment();
   std::optional<ui::ByteProgress> progress;
-  install.onStatus = [](const std::string& message) { spdlog::info("{}", message); };
+  install.onStatus = [&progress](const std::string& message) {
+    if (progress) {  // end the bar's line before the next message
+      progress->finish();
+      progress.reset();
+    }
+    spdlog::info("{}", message);
+  };
   install.download.onProgress = [&progress](const mutagen::DownloadProgress& p) {
     if (!progress) progress.emplace("downloading Mutagen");
     progress->update(p.received, p.total);
