@@ -25,6 +25,14 @@ void checkExcludes(YamlReader& reader, const YAML::Node& list, const std::string
   }
 }
 
+// `exclude` of a sync path or of provider defaults: a list of non-empty, comma-free patterns.
+std::vector<std::string> readExcludes(YamlReader& reader, const YAML::Node& map, const std::string& path) {
+  auto exclude = reader.stringList(map, "exclude", path);
+  if (!exclude) return {};
+  checkExcludes(reader, YamlReader::child(map, "exclude"), YamlReader::join(path, "exclude"), *exclude);
+  return *exclude;
+}
+
 bool escapesRoot(const fs::path& path, const fs::path& root) {
   auto rel = path.lexically_relative(root);
   return rel.empty() || *rel.begin() == "..";
@@ -55,8 +63,6 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
 
   SyncPath sync;
   sync.position = reader.position(entry);
-  const size_t errorsBefore = 0;
-  (void)errorsBefore;
 
   // `target` is the container path for container Deploys and a workload for kubernetes/helm.
   std::optional<std::string> containerPath;
@@ -120,10 +126,7 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
     sync.mode = kDefaultSyncMode;
   }
 
-  if (auto exclude = reader.stringList(entry, "exclude", path)) {
-    checkExcludes(reader, YamlReader::child(entry, "exclude"), YamlReader::join(path, "exclude"), *exclude);
-    sync.exclude = std::move(*exclude);
-  }
+  sync.exclude = readExcludes(reader, entry, path);
   sync.defaultOwner = reader.ownerOrGroup(entry, "defaultOwner", path);
   sync.defaultGroup = reader.ownerOrGroup(entry, "defaultGroup", path);
   sync.defaultFileMode = reader.permissionBits(entry, "defaultFileMode", path);
@@ -214,10 +217,7 @@ SyncDefaults parseSyncDefaults(YamlReader& reader, const YAML::Node& node, const
   SyncDefaults defaults;
   if (!node.IsDefined() || node.IsNull() || !reader.isMap(node, keyPath)) return defaults;
   reader.rejectUnknownKeys(node, keyPath, {"exclude", "owner", "group", "fileMode", "directoryMode"});
-  if (auto exclude = reader.stringList(node, "exclude", keyPath)) {
-    checkExcludes(reader, YamlReader::child(node, "exclude"), YamlReader::join(keyPath, "exclude"), *exclude);
-    defaults.exclude = std::move(*exclude);
-  }
+  defaults.exclude = readExcludes(reader, node, keyPath);
   defaults.owner = reader.ownerOrGroup(node, "owner", keyPath);
   defaults.group = reader.ownerOrGroup(node, "group", keyPath);
   defaults.fileMode = reader.permissionBits(node, "fileMode", keyPath);

@@ -20,6 +20,7 @@
 #include "gardensync/mutagen/manifest.h"
 #include "gardensync/mutagen/sha256sums.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/temp_dir.h"
 #include "gardensync/util/file_lock.h"
 #include "gardensync/util/process.h"
 
@@ -44,27 +45,6 @@ constexpr std::string_view kUpstreamChecksumHint =
     "GARDENSYNC_MUTAGEN_MIRROR to a mirror you trust";
 
 // A folder that is removed, with everything in it, when this goes out of scope.
-class TempDir {
-public:
-  // Creates `<parent>/<prefix>XXXXXX` with a random, unused suffix.
-  TempDir(const fs::path& parent, std::string_view prefix) {
-    std::string pattern = (parent / fmt::format("{}XXXXXX", prefix)).string();
-    if (!::mkdtemp(pattern.data()))
-      throw Error(fmt::format("cannot create a temporary folder in {}: {}", parent.string(), std::strerror(errno)));
-    path_ = pattern;
-  }
-  ~TempDir() {
-    // Best effort: a leftover tmp-* folder is harmless and the next install removes it.
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
-private:
-  fs::path path_;
-};
 
 void report(const InstallOptions& options, const std::string& text) {
   if (options.onStatus) options.onStatus(text);
@@ -213,7 +193,7 @@ void removeStaleTempDirs(const fs::path& root) {
 
 void install(const InstallOptions& options, const fs::path& root, const fs::path& installDir) {
   const AssetSource source = assetSource(options);
-  const TempDir work(root, kTempPrefix);
+  const util::TempDir work(root, kTempPrefix);
   const fs::path archive = work.path() / source.fileName;
   downloadVerified(options, source, archive);
   const fs::path staged = work.path() / "extract";
@@ -284,7 +264,7 @@ MutagenTool ensureMutagen(const InstallOptions& options) {
 
 std::string probeMutagenVersion(const fs::path& binary) {
   // A fresh data directory: `version` must never reach (or start) a daemon of the user's.
-  const TempDir dataDirectory(fs::temp_directory_path(), "gardensync-probe-");
+  const util::TempDir dataDirectory(fs::temp_directory_path(), "gardensync-probe-");
   util::ProcessOptions process;
   process.environment.set["MUTAGEN_DATA_DIRECTORY"] = dataDirectory.path().string();
   process.environment.set["MUTAGEN_DISABLE_AUTOSTART"] = "1";

@@ -82,8 +82,6 @@ nlohmann::json Run::json() const {
 }
 
 Project::Project(const std::string& name) : name_(name) {
-  char pattern[] = "/tmp/gs-e2e-XXXXXX";
-  base_ = ::mkdtemp(pattern);
   root_ = base_ / "project";
   fs::create_directories(root_);
   fs::create_directories(base_ / "home");
@@ -96,8 +94,6 @@ Project::~Project() {
   // Leave nothing behind: containers, sessions, the daemon, then the files.
   gardensync({"cleanup", "deploy"});
   gardensync({"util", "mutagen", "daemon", "stop"});
-  std::error_code ec;
-  fs::remove_all(base_, ec);
 }
 
 void Project::write(const std::string& relative, const std::string& content) const {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gardensync/util/process.h"
+#include "gardensync/util/temp_dir.h"
 
 namespace gardensync::e2e {
 
@@ -78,7 +79,7 @@ public:
 
 private:
   std::string name_;
-  std::filesystem::path base_;  // temp folder holding root_, home and cache
+  util::TempDir base_{"gs-e2e-"};  // holds root_, home and cache; removed last
   std::filesystem::path root_;
   std::map<std::string, std::string> env_;
 };

@@ -22,30 +22,13 @@
 
 #include "gardensync/mutagen/manifest.h"
 #include "gardensync/util/hash.h"
+#include "gardensync/util/temp_dir.h"
 
 namespace gardensync::test_support {
 
 namespace fs = std::filesystem;
 
-class TempDir {
-public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "gardensync-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const fs::path& relative) const { return path_ / relative; }
-
-private:
-  fs::path path_;
-};
+using TempDir = util::TempDir;
 
 inline void writeFile(const fs::path& path, std::string_view content) {
   std::ofstream out(path, std::ios::binary);
