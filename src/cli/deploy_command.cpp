@@ -78,7 +78,18 @@ void runDeploy(Context& context, const DeployFlags& flags) {
   std::vector<const config::Action*> syncDeploys;
   if (flags.syncGiven) {
     // `--sync` alone syncs the Deploys named on the command line (all when none are named).
-    std::vector<std::string> names = flags.sync;
+    // Garden's forms: `--sync`, `--sync=*`, `--sync a,b` and `--sync a --sync b`.
+    std::vector<std::string> names;
+    for (const auto& value : flags.sync) {
+      size_t start = 0;
+      while (start <= value.size()) {
+        const size_t comma = value.find(',', start);
+        std::string name = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!name.empty()) names.push_back(name);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
     if (names.empty()) names = flags.names;
     syncDeploys = sync::selectSyncDeploys(config, names);
     for (const config::Action* deploy : syncDeploys)
@@ -108,7 +119,7 @@ void addDeployCommand(CLI::App& app, Context& context) {
   cmd->add_option("names", flags->names, "Deploys to deploy (default: all)");
   auto* syncOption = cmd->add_option("--sync", flags->sync, "Deploys to sync: names separated by commas, or * for all")
                          ->expected(0, 1)
-                         ->delimiter(',')
+                         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
                          ->type_name("NAMES|*");
   cmd->add_flag("--dry-run", flags->dryRun, "Print the plan (and the sync sessions) without touching Docker or Mutagen");
   cmd->add_flag("--detach", flags->detach, "Exit once the initial sync is done instead of streaming sync events");

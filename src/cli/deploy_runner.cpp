@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -19,12 +20,7 @@ namespace gardensync::cli {
 
 namespace {
 
-struct DeployedContainer {
-  std::string deploy;
-  std::string container;
-  std::string image;
-  std::string outcome;
-};
+using providers::DeployOutcome;
 
 void requireLocalDocker(const config::ProjectConfig& config) {
   if (config.provider.name == "local-docker") return;
@@ -34,32 +30,78 @@ void requireLocalDocker(const config::ProjectConfig& config) {
               "the plan");
 }
 
-// Builds what the Deploys need and runs their containers, in dependency order.
-std::vector<DeployedContainer> buildAndDeploy(const config::ProjectConfig& config,
-                                              const std::vector<const config::Action*>& deploys,
-                                              const std::vector<const config::Action*>& syncDeploys,
-                                              const providers::LocalDocker& local) {
+// A copy of the Deploy with `${actions.build.*.outputs.*}` replaced by the builds' results.
+config::Action withBuildOutputs(const config::Action& deploy, const std::map<std::string, std::string>& outputs) {
+  config::Action resolved = deploy;
+  auto resolve = [&](std::string& text) {
+    text = config::resolveBuildOutputs(text, outputs);
+    if (text.find("<pending:") != std::string::npos)
+      throw Error(fmt::format("Deploy {}: a build output is not available: {}", deploy.name, text),
+                  "list the Build under the Deploy's dependencies");
+  };
+  auto resolveList = [&](std::optional<std::vector<std::string>>& list) {
+    if (list)
+      for (auto& item : *list) resolve(item);
+  };
+  resolve(resolved.image);
+  resolveList(resolved.command);
+  resolveList(resolved.args);
+  for (auto& [name, value] : resolved.env) resolve(value);
+  if (resolved.sync) {
+    resolveList(resolved.sync->command);
+    resolveList(resolved.sync->args);
+  }
+  return resolved;
+}
+
+// Runs the Builds the Deploys need, in dependency order, and returns the Deploys with their
+// build outputs filled in.
+std::vector<config::Action> buildAll(const config::ProjectConfig& config, const std::vector<const config::Action*>& deploys,
+                                     const providers::LocalDocker& local) {
   std::map<std::string, std::string> outputs;
-  std::vector<DeployedContainer> deployed;
+  std::vector<config::Action> resolved;
   for (const config::Action* action : config::dependencyOrder(deploys, config.actions)) {
-    if (action->kind == config::ActionKind::Build) {
-      spdlog::info("build {}: checking", action->name);
-      auto result = local.build(*action, [](std::string_view chunk) { spdlog::debug("{}", chunk); });
-      outputs[action->name + ".deploymentImageId"] = result.imageId;
-      outputs[action->name + ".version"] = result.version;
-      spdlog::info("build {}: {} ({})", action->name, result.imageId, result.built ? "built" : "up to date");
+    if (action->kind == config::ActionKind::Deploy) {
+      if (action->type != "container")
+        throw Error(fmt::format("Deploy {} has type {}, which the local-docker provider cannot run", action->name,
+                                action->type),
+                    "local-docker runs Deploys of type container");
+      resolved.push_back(withBuildOutputs(*action, outputs));
       continue;
     }
-    if (action->type != "container")
-      throw Error(fmt::format("Deploy {} has type {}, which the local-docker provider cannot run", action->name, action->type),
-                  "local-docker runs Deploys of type container");
-    const std::string image = config::resolveBuildOutputs(action->image, outputs);
-    const bool withSync = std::find(syncDeploys.begin(), syncDeploys.end(), action) != syncDeploys.end();
-    auto result = local.deploy(*action, image, withSync);
-    spdlog::info("deploy {}: container {} {}", action->name, result.container, providers::toString(result.outcome));
-    deployed.push_back({action->name, result.container, image, providers::toString(result.outcome)});
+    spdlog::info("build {}: checking", action->name);
+    auto result = local.build(*action, [](std::string_view chunk) { spdlog::debug("{}", chunk); });
+    outputs[action->name + ".deploymentImageId"] = result.imageId;
+    outputs[action->name + ".version"] = result.version;
+    spdlog::info("build {}: {} ({})", action->name, result.imageId, result.built ? "built" : "up to date");
   }
-  return deployed;
+  return resolved;
+}
+
+bool freshContainer(DeployOutcome outcome) {
+  return outcome == DeployOutcome::Created || outcome == DeployOutcome::Replaced;
+}
+
+void printResult(Context& context, const std::vector<providers::DeployPlan>& plans,
+                 const std::vector<ui::SessionView>& views) {
+  if (context.json()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : plans)
+      list.push_back({{"deploy", p.deploy->name},
+                      {"container", p.spec.name},
+                      {"image", p.spec.image},
+                      {"outcome", providers::toString(p.outcome)}});
+    nlohmann::json sessionList = nlohmann::json::array();
+    for (const auto& v : views) sessionList.push_back(ui::toJson(v));
+    ui::printJson({{"deploys", list}, {"sessions", sessionList}});
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : plans) rows.push_back({p.deploy->name, p.spec.name, p.spec.image, providers::toString(p.outcome)});
+  std::string table = ui::formatTable({"DEPLOY", "CONTAINER", "IMAGE", "RESULT"}, rows);
+  if (!views.empty()) table += "\n" + ui::statusTable(views);
+  table.pop_back();
+  ui::printLine(table);
 }
 
 }  // namespace
@@ -72,72 +114,73 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   docker.checkAvailable();
   providers::LocalDocker local(config, docker);
 
-  std::vector<const config::Action*> syncDeploys;
-  std::vector<std::string> syncDeployNames;
-  for (const auto& session : sessions) {
-    if (std::find(syncDeployNames.begin(), syncDeployNames.end(), session.deploy) != syncDeployNames.end()) continue;
-    syncDeployNames.push_back(session.deploy);
-    syncDeploys.push_back(config.find(config::ActionKind::Deploy, session.deploy));
-  }
-  // Check local folders before anything changes, so a refusal leaves everything as it was.
+  std::set<std::string> syncDeploys;
+  for (const auto& session : sessions) syncDeploys.insert(session.deploy);
+
+  // Decide everything before changing anything.
+  const std::vector<config::Action> resolved = buildAll(config, deploys, local);
+  std::vector<providers::DeployPlan> plans;
+  for (const auto& deploy : resolved) plans.push_back(local.planDeploy(deploy, syncDeploys.count(deploy.name) > 0));
+
+  // A new container starts from its image: Mutagen's history of the old one would read as
+  // deletions and propagate them to the local side. So the sessions of a container about to be
+  // replaced stop before it does, and start afresh after (asking again where that may overwrite
+  // local files).
+  std::set<std::string> freshDeploys;
+  for (const auto& plan : plans)
+    if (freshContainer(plan.outcome)) freshDeploys.insert(plan.deploy->name);
   std::optional<Engine> engine;
-  std::vector<mutagen::SessionStatus> running;
-  if (!sessions.empty()) {
+  std::vector<mutagen::SessionStatus> running, stale;
+  if (!sessions.empty() || !freshDeploys.empty()) {
     engine = openEngine(context, true);
     mutagen::SessionClient client(*engine->mutagen);
-    running = projectSessions(client, config.project.name, syncDeployNames);
-    checkLocalSources(context, sessions, running);
+    std::vector<std::string> touched(syncDeploys.begin(), syncDeploys.end());
+    touched.insert(touched.end(), freshDeploys.begin(), freshDeploys.end());
+    for (auto& session : projectSessions(client, config.project.name, touched)) {
+      const bool fresh = freshDeploys.count(session.labels[sync::kDeployLabel]) > 0;
+      (fresh ? stale : running).push_back(std::move(session));
+    }
   }
+  checkLocalSources(context, sessions, running);
 
-  const auto deployed = buildAndDeploy(config, deploys, syncDeploys, local);
+  if (!stale.empty()) {
+    std::vector<std::string> ids;
+    for (const auto& s : stale) ids.push_back(s.identifier);
+    spdlog::info("stopping {} sync session(s) of containers being replaced", ids.size());
+    mutagen::SessionClient(*engine->mutagen).terminate(ids);
+  }
+  for (const auto& name : freshDeploys)
+    if (!syncDeploys.count(name) && std::any_of(stale.begin(), stale.end(), [&](auto& s) { return s.labels[sync::kDeployLabel] == name; }))
+      spdlog::warn("the syncs of {} were stopped because its container is replaced; `gardensync sync start {}` "
+                   "starts them again",
+                   name, name);
+  for (const auto& plan : plans) {
+    local.applyDeploy(plan);
+    spdlog::info("deploy {}: container {} {}", plan.deploy->name, plan.spec.name, providers::toString(plan.outcome));
+  }
 
   std::vector<ui::SessionView> views;
   if (!sessions.empty()) {
     mutagen::SessionClient client(*engine->mutagen);
-    for (const auto& name : syncDeployNames) local.checkAgentHost(sync::dockerContainerName(config.project.name, name));
+    for (const auto& name : syncDeploys) local.checkAgentHost(sync::dockerContainerName(config.project.name, name));
     for (const auto& session : sessions)
       if (session.containerIsAlpha)
         local.ensureDirectory(sync::dockerContainerName(config.project.name, session.deploy), session.containerPath);
-    // A new container starts from its image: Mutagen's history of the old one would read as
-    // deletions and propagate them to the local side, so its sessions start afresh.
-    std::vector<std::string> stale;
-    std::erase_if(running, [&](const mutagen::SessionStatus& s) {
-      auto deploy = s.labels.find(sync::kDeployLabel);
-      const bool fresh = std::any_of(deployed.begin(), deployed.end(), [&](const DeployedContainer& d) {
-        return deploy != s.labels.end() && d.deploy == deploy->second && (d.outcome == "replaced" || d.outcome == "created");
-      });
-      if (fresh) stale.push_back(s.identifier);
-      return fresh;
-    });
-    client.terminate(stale);
-    auto summary = applySessions(client, config.project.name, syncDeployNames, sessions, running);
-    spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged, summary.terminated);
-    std::vector<std::string> names;
-    for (const auto& s : sessions) names.push_back(s.name);
-    views = waitForInitialSync(client, config.project.name, names);
+    const std::vector<std::string> names(syncDeploys.begin(), syncDeploys.end());
+    auto summary = applySessions(client, config.project.name, names, sessions, running);
+    spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged,
+                 summary.terminated + stale.size());
+    std::vector<std::string> sessionNames;
+    for (const auto& s : sessions) sessionNames.push_back(s.name);
+    views = waitForInitialSync(client, config.project.name, sessionNames);
   }
 
-  if (context.json()) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& d : deployed)
-      list.push_back({{"deploy", d.deploy}, {"container", d.container}, {"image", d.image}, {"outcome", d.outcome}});
-    nlohmann::json sessionList = nlohmann::json::array();
-    for (const auto& v : views) sessionList.push_back(ui::toJson(v));
-    ui::printJson({{"deploys", list}, {"sessions", sessionList}});
-  } else {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& d : deployed) rows.push_back({d.deploy, d.container, d.image, d.outcome});
-    std::string table = ui::formatTable({"DEPLOY", "CONTAINER", "IMAGE", "RESULT"}, rows);
-    if (!views.empty()) table += "\n" + ui::statusTable(views);
-    table.pop_back();
-    ui::printLine(table);
-  }
+  printResult(context, plans, views);
   if (sessions.empty() || detach || context.json() || !ui::stdoutIsTty() || !ui::stderrIsTty()) {
     if (!sessions.empty()) spdlog::info("syncs keep running in the background; `gardensync sync stop` stops them");
     return;
   }
-  mutagen::SessionClient client(*engine->mutagen);
-  followSessions(client, config.project.name);
+  followSessions(mutagen::SessionClient(*engine->mutagen), config.project.name);
 }
 
 }  // namespace gardensync::cli

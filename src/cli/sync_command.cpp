@@ -94,9 +94,13 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
       local.ensureDirectory(sync::dockerContainerName(config.project.name, session.deploy), session.containerPath);
   Engine engine = openEngine(context, true);
   mutagen::SessionClient client(*engine.mutagen);
-  if (restart) stopSessions(context, engine, deployNames);
+  // Ask before stopping anything: a refusal must leave the running syncs as they are.
   auto running = projectSessions(client, config.project.name, deployNames);
-  checkLocalSources(context, planned, running);
+  checkLocalSources(context, planned, restart ? std::vector<mutagen::SessionStatus>{} : running);
+  if (restart) {
+    stopSessions(context, engine, deployNames);
+    running.clear();
+  }
   auto summary = applySessions(client, config.project.name, deployNames, planned, running);
   std::vector<std::string> sessionNames;
   for (const auto& s : planned) sessionNames.push_back(s.name);
@@ -150,10 +154,16 @@ void addSyncCommands(CLI::App& app, Context& context) {
     const size_t stopped = stopSessions(context, engine, *names);
     providers::DockerCli docker;
     providers::LocalDocker local(config, docker);
+    docker.checkAvailable();
+    // By label, so containers of Deploys since removed from the config go too.
+    std::map<std::string, std::string> labels{{sync::kProjectLabel, config.project.name}};
     size_t removed = 0;
-    for (const auto* action : config.deploys())
-      if (names->empty() || std::find(names->begin(), names->end(), action->name) != names->end())
-        removed += local.remove(*action) ? 1 : 0;
+    for (const auto& container : docker.listContainers(labels)) {
+      const std::string deployName = container.labels.count(sync::kDeployLabel) ? container.labels.at(sync::kDeployLabel) : "";
+      if (!names->empty() && std::find(names->begin(), names->end(), deployName) == names->end()) continue;
+      docker.remove(container.id);
+      ++removed;
+    }
     if (context.json()) ui::printJson({{"stoppedSessions", stopped}, {"removedContainers", removed}});
     else ui::printLine(fmt::format("Stopped {} sync session(s) and removed {} container(s).", stopped, removed));
   });

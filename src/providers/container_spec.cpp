@@ -28,9 +28,12 @@ ContainerSpec containerSpec(const config::ProjectConfig& config, const config::A
     flags.insert(flags.end(), {"--publish", fmt::format("127.0.0.1:{}:{}/{}", *port.hostPort, port.containerPort,
                                                         port.protocol == "UDP" ? "udp" : "tcp")});
   }
-  for (const auto& volume : deploy.volumes) {
+  for (size_t i = 0; i < deploy.volumes.size(); ++i) {
+    const auto& volume = deploy.volumes[i];
+    // A named Docker volume per Deploy volume; unnamed ones are told apart by position.
     const std::string source = volume.hostPath ? *volume.hostPath
-                                               : fmt::format("{}-{}", spec.name, volume.name.empty() ? "data" : volume.name);
+                               : volume.name.empty() ? fmt::format("{}-volume-{}", spec.name, i)
+                                                     : fmt::format("{}-{}", spec.name, volume.name);
     flags.insert(flags.end(), {"--volume", source + ":" + volume.containerPath});
   }
   // Garden's `command` is the entrypoint and `args` its arguments (Kubernetes semantics).

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
-#include "gardensync/providers/container_spec.h"
+#include "gardensync/config/file_scan.h"
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/error.h"
 #include "gardensync/util/hash.h"
@@ -24,7 +25,41 @@ const char* toString(DeployOutcome outcome) {
   return "unchanged";
 }
 
+namespace {
+
+struct IgnoreRule {
+  std::string pattern;
+  bool exception;  // `!pattern` re-includes what an earlier rule excluded
+};
+
+// The build context's .dockerignore: what `docker build` does not send is not part of the version.
+std::vector<IgnoreRule> readDockerignore(const fs::path& contextDir) {
+  std::vector<IgnoreRule> rules;
+  std::ifstream in(contextDir / ".dockerignore");
+  std::string line;
+  while (std::getline(in, line)) {
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    IgnoreRule rule{line.substr(start), false};
+    if (rule.pattern.starts_with("!")) rule.exception = true, rule.pattern.erase(0, 1);
+    while (rule.pattern.starts_with("/")) rule.pattern.erase(0, 1);
+    if (!rule.pattern.empty()) rules.push_back(rule);
+  }
+  return rules;
+}
+
+bool ignoredByDocker(const std::vector<IgnoreRule>& rules, const std::string& relative) {
+  bool ignored = false;
+  for (const auto& rule : rules)  // later rules win, as in Docker
+    if (config::globMatch(rule.pattern, relative)) ignored = !rule.exception;
+  return ignored;
+}
+
+}  // namespace
+
 std::string buildVersion(const config::Action& build) {
+  const auto ignore = readDockerignore(build.dir);
   std::vector<fs::path> files;
   std::error_code ec;
   fs::recursive_directory_iterator it(build.dir, fs::directory_options::skip_permission_denied, ec), end;
@@ -35,6 +70,7 @@ std::string buildVersion(const config::Action& build) {
       if (name == ".git" || name == ".garden") it.disable_recursion_pending();
       continue;
     }
+    if (ignoredByDocker(ignore, it->path().lexically_relative(build.dir).generic_string())) continue;
     files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
@@ -78,27 +114,29 @@ BuildResult LocalDocker::build(const config::Action& build, const std::function<
   return result;
 }
 
-DeployResult LocalDocker::deploy(const config::Action& deploy, const std::string& image, bool withSync) const {
-  const ContainerSpec spec = containerSpec(config_, deploy, image, withSync);
-  DeployResult result{spec.name, DeployOutcome::Created};
-  if (auto existing = docker_.inspectContainer(spec.name)) {
-    const auto label = existing->labels.find(kContainerSpecLabel);
-    const bool same = label != existing->labels.end() && label->second == spec.specHash;
-    const auto project = existing->labels.find(sync::kProjectLabel);
-    if (project == existing->labels.end() || project->second != config_.project.name)
-      throw Error(fmt::format("a container named {} exists but was not created by gardensync for project {}",
-                              spec.name, config_.project.name),
-                  fmt::format("rename or remove it (`docker rm -f {}`) if it is not needed", spec.name));
-    if (same && existing->running) return {spec.name, DeployOutcome::Unchanged};
-    if (same) {
-      docker_.start(spec.name);
-      return {spec.name, DeployOutcome::Started};
-    }
-    docker_.remove(spec.name);
-    result.outcome = DeployOutcome::Replaced;
+DeployPlan LocalDocker::planDeploy(const config::Action& deploy, bool withSync) const {
+  DeployPlan plan{&deploy, containerSpec(config_, deploy, deploy.image, withSync), DeployOutcome::Created};
+  auto existing = docker_.inspectContainer(plan.spec.name);
+  if (!existing) return plan;
+  const auto project = existing->labels.find(sync::kProjectLabel);
+  if (project == existing->labels.end() || project->second != config_.project.name)
+    throw Error(fmt::format("a container named {} exists but was not created by gardensync for project {}",
+                            plan.spec.name, config_.project.name),
+                fmt::format("rename or remove it (`docker rm -f {}`) if it is not needed", plan.spec.name));
+  const auto label = existing->labels.find(kContainerSpecLabel);
+  const bool same = label != existing->labels.end() && label->second == plan.spec.specHash;
+  plan.outcome = !same ? DeployOutcome::Replaced : existing->running ? DeployOutcome::Unchanged : DeployOutcome::Started;
+  return plan;
+}
+
+void LocalDocker::applyDeploy(const DeployPlan& plan) const {
+  switch (plan.outcome) {
+    case DeployOutcome::Unchanged: return;
+    case DeployOutcome::Started: docker_.start(plan.spec.name); return;
+    case DeployOutcome::Replaced: docker_.remove(plan.spec.name); break;
+    case DeployOutcome::Created: break;
   }
-  docker_.run(spec.runArgs);
-  return result;
+  docker_.run(plan.spec.runArgs);
 }
 
 void LocalDocker::checkAgentHost(const std::string& container) const {
@@ -133,18 +171,6 @@ void LocalDocker::ensureDirectory(const std::string& container, const std::strin
   if (!result.ok())
     throw ToolError(fmt::format("cannot create {} in container {}", path, container),
                     util::formatCommand({"docker", "exec", container, "mkdir", "-p", path}), result.stderrText);
-}
-
-bool LocalDocker::remove(const config::Action& deploy) const {
-  const std::string name = sync::dockerContainerName(config_.project.name, deploy.name);
-  auto existing = docker_.inspectContainer(name);
-  if (!existing) return false;
-  auto project = existing->labels.find(sync::kProjectLabel);
-  if (project == existing->labels.end() || project->second != config_.project.name)
-    throw Error(fmt::format("container {} was not created by gardensync for project {}; leaving it alone", name,
-                            config_.project.name));
-  docker_.remove(name);
-  return true;
 }
 
 }  // namespace gardensync::providers

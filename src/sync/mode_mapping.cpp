@@ -16,9 +16,4 @@ MutagenMode toMutagen(SyncMode mode) {
   return {"one-way-safe", false};
 }
 
-bool canChangeLocalFiles(SyncMode mode) {
-  return mode == SyncMode::OneWayReverse || mode == SyncMode::OneWayReplicaReverse ||
-         mode == SyncMode::TwoWaySafe || mode == SyncMode::TwoWayResolved;
-}
-
 }  // namespace gardensync::sync

@@ -77,6 +77,22 @@ TEST(Cli, DryRunJsonOfTheAdvancedExample) {
   EXPECT_EQ(sessions[1]["alpha"], "kubernetes://seed-advanced/deployment/node-service/test-artifacts");
 }
 
+TEST(Cli, SyncTakesGardensForms) {
+  const fs::path root = kFixtures / "errors/all-modes";
+  for (const std::vector<std::string>& form : {std::vector<std::string>{"--sync=*"}, {"--sync", "app"}, {"--sync=app,app"},
+                                               {"--sync", "app", "--sync", "app"}, {"app", "--sync"}, {"--sync"}}) {
+    std::vector<std::string> args{"deploy"};
+    args.insert(args.end(), form.begin(), form.end());
+    args.insert(args.end(), {"--dry-run", "--output", "json"});
+    auto run = gardensyncIn(root, args);
+    ASSERT_EQ(run.exitCode, 0) << form.front() << ": " << run.err;
+    EXPECT_EQ(run.json()["sessions"].size(), 9u) << form.front();
+  }
+  auto unknown = gardensyncIn(root, {"deploy", "--sync", "app,nope", "--dry-run"});
+  EXPECT_EQ(unknown.exitCode, 2);
+  EXPECT_NE(unknown.err.find("no Deploy named \"nope\""), std::string::npos) << unknown.err;
+}
+
 TEST(Cli, DryRunTouchesNeitherDockerNorMutagen) {
   Project project("e2e-dry-run");
   project.write("project.garden.yml", projectYaml(project.name()));

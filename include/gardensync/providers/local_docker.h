@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gardensync/config/model.h"
+#include "gardensync/providers/container_spec.h"
 #include "gardensync/providers/docker_cli.h"
 
 namespace gardensync::providers {
@@ -20,13 +21,17 @@ struct BuildResult {
 enum class DeployOutcome { Created, Replaced, Started, Unchanged };
 const char* toString(DeployOutcome outcome);
 
-struct DeployResult {
-  std::string container;
-  DeployOutcome outcome = DeployOutcome::Unchanged;
+// What deploying a Deploy will do, decided before anything changes so that syncs of a container
+// about to be replaced can be stopped first (and confirmations asked) while all is as it was.
+struct DeployPlan {
+  const config::Action* deploy = nullptr;
+  ContainerSpec spec;
+  DeployOutcome outcome = DeployOutcome::Created;
 };
 
-// Content hash of a build: every file below the action's folder (but .git and .garden), the
-// Dockerfile name, build args and target stage.
+// Content hash of a build: every file below the action's folder that `docker build` would send
+// (so not .git, .garden or what .dockerignore excludes), the Dockerfile name, build args and
+// target stage.
 std::string buildVersion(const config::Action& build);
 
 class LocalDocker {
@@ -34,15 +39,16 @@ public:
   LocalDocker(const config::ProjectConfig& config, const DockerCli& docker) : config_(config), docker_(docker) {}
 
   BuildResult build(const config::Action& build, const std::function<void(std::string_view)>& onOutput) const;
-  // Runs the container unless one with the same spec runs already.
-  DeployResult deploy(const config::Action& deploy, const std::string& image, bool withSync) const;
+  // `deploy` must have its build outputs resolved. Throws when a container of that name exists
+  // but is not this project's.
+  DeployPlan planDeploy(const config::Action& deploy, bool withSync) const;
+  // Runs, replaces or starts the container as planned (nothing when Unchanged).
+  void applyDeploy(const DeployPlan& plan) const;
   // Throws Error naming what the container lacks to host Mutagen's agent.
   void checkAgentHost(const std::string& container) const;
   // Creates `path` in the container when missing: a reverse-mode session whose container root
   // does not exist would otherwise halt (Mutagen reads it as the root being deleted).
   void ensureDirectory(const std::string& container, const std::string& path) const;
-  // Removes the Deploy's container; returns false when there was none.
-  bool remove(const config::Action& deploy) const;
 
 private:
   const config::ProjectConfig& config_;

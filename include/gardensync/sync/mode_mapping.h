@@ -16,7 +16,4 @@ struct MutagenMode {
 
 MutagenMode toMutagen(config::SyncMode mode);
 
-// Modes in which Mutagen may delete or overwrite files on the local side.
-bool canChangeLocalFiles(config::SyncMode mode);
-
 }  // namespace gardensync::sync
