@@ -118,6 +118,9 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + 10min;
   std::map<std::string, std::string> lastState;
+  // When a session first showed an error while not yet synced; one that stays failing this long
+  // (an endpoint that cannot be reached) ends the wait with that error.
+  std::map<std::string, std::chrono::steady_clock::time_point> failingSince;
   while (true) {
     auto sessions = client.list(mutagen::projectSelector(project));
     std::vector<ui::SessionView> views;
@@ -136,7 +139,17 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
         std::fprintf(stderr, "sync %s: %s\n", session.name.c_str(), state.c_str());
         lastState[session.name] = state;
       }
-      if (!session.lastError.empty() && !synced) spdlog::debug("{}: {}", session.name, session.lastError);
+      if (session.lastError.empty() || synced) {
+        failingSince.erase(session.name);
+      } else {
+        spdlog::debug("{}: {}", session.name, session.lastError);
+        auto [since, inserted] = failingSince.emplace(session.name, std::chrono::steady_clock::now());
+        if (!inserted && std::chrono::steady_clock::now() - since->second > 60s) {
+          if (tty) std::fputs("\n", stderr);
+          throw Error(fmt::format("sync {} keeps failing: {}", session.name, session.lastError),
+                      "check the container is running and reachable (`docker ps`), then `gardensync sync restart`");
+        }
+      }
     }
     if (tty) {
       std::fprintf(stderr, "\r\033[Kinitial sync %zu/%zu: %s", done, names.size(), line.c_str());
