@@ -171,3 +171,40 @@ TEST(Engine, TwoProcessesInstallingAtOnceShareOneInstall) {
 
 }  // namespace
 }  // namespace gardensync::e2e
+
+namespace gardensync::e2e {
+namespace {
+
+int daemonPid(const Project& project) {
+  std::ifstream record(fs::read_symlink(project.root() / ".garden/mutagen/latest") / "gardensync-daemon");
+  std::string line;
+  while (std::getline(record, line))
+    if (line.starts_with("pid=")) return std::stoi(line.substr(4));
+  return 0;
+}
+
+TEST(Engine, DaemonOfAnotherVersionIsReplaced) {
+  Project project("e2e-daemon-version");
+  project.write("project.garden.yml", projectYaml(project.name()));
+  ASSERT_EQ(project.gardensync({"util", "mutagen", "sync", "list"}).exitCode, 0);
+  const int first = daemonPid(project);
+  ASSERT_GT(first, 0);
+  // Pretend the running daemon was started by another Mutagen version.
+  const fs::path record = fs::read_symlink(project.root() / ".garden/mutagen/latest") / "gardensync-daemon";
+  std::string text;
+  {
+    std::ifstream in(record);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  text.replace(text.find("version=0.18.1"), 14, "version=0.17.0");
+  std::ofstream(record, std::ios::trunc) << text;
+
+  ASSERT_EQ(project.gardensync({"util", "mutagen", "sync", "list"}).exitCode, 0);
+  const int second = daemonPid(project);
+  EXPECT_GT(second, 0);
+  EXPECT_NE(second, first);
+  EXPECT_NE(::kill(first, 0), 0);  // the old one is gone
+}
+
+}  // namespace
+}  // namespace gardensync::e2e
