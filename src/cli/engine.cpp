@@ -24,7 +24,7 @@ std::filesystem::path homeDirectory() {
 }  // namespace
 
 Engine openEngine(Context& context, bool startDaemon) {
-  const config::ProjectConfig& project = context.project();
+  const config::ProjectIdentity project = context.identity();
   mutagen::InstallOptions install = mutagen::installOptionsFromEnvironment();
   std::optional<ui::ByteProgress> progress;
   install.onStatus = [&progress](const std::string& message) {
@@ -43,7 +43,7 @@ Engine openEngine(Context& context, bool startDaemon) {
   Engine engine;
   engine.tool = mutagen::ensureMutagen(install);
   if (progress) progress->finish();
-  engine.dataDir = mutagen::prepareDataDir(project.project.root, homeDirectory(), engine.tool.binary);
+  engine.dataDir = mutagen::prepareDataDir(project.root, homeDirectory(), engine.tool.binary);
   engine.mutagen = std::make_unique<mutagen::MutagenCli>(engine.tool.binary, engine.dataDir.path);
   spdlog::debug("Mutagen {} with data directory {}", engine.tool.binary.string(), engine.dataDir.path.string());
   if (startDaemon) engine.mutagen->ensureDaemon();

@@ -12,12 +12,12 @@ namespace gardensync::cli {
 
 namespace {
 
-// Checks the names against the project's Deploys; empty means all.
-std::vector<std::string> checkedDeployNames(const config::ProjectConfig& config, const std::vector<std::string>& names) {
+// Checks the names against the project's Deploys (when its config loads); empty means all.
+void checkDeployNames(Context& context, const std::vector<std::string>& names) {
+  if (!context.configLoaded()) return;
   for (const auto& name : names)
-    if (!config.find(config::ActionKind::Deploy, name))
+    if (!context.project().find(config::ActionKind::Deploy, name))
       throw UsageError(fmt::format("no Deploy named \"{}\"", name), "`gardensync validate --output json` lists them");
-  return names;
 }
 
 void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& sessions) {
@@ -45,16 +45,16 @@ void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& 
 }
 
 void runStatus(Context& context, const std::vector<std::string>& names) {
-  const auto& config = context.project();
-  checkedDeployNames(config, names);
+  const auto project = context.identity();
+  checkDeployNames(context, names);
   Engine engine = openEngine(context, true);
   mutagen::SessionClient client(*engine.mutagen);
-  printSessions(context, projectSessions(client, config.project.name, names));
+  printSessions(context, projectSessions(client, project.name, names));
 }
 
 size_t stopSessions(Context& context, Engine& engine, const std::vector<std::string>& names) {
   mutagen::SessionClient client(*engine.mutagen);
-  auto sessions = projectSessions(client, context.project().project.name, names);
+  auto sessions = projectSessions(client, context.identity().name, names);
   std::vector<std::string> ids;
   for (const auto& s : sessions) ids.push_back(s.identifier);
   client.terminate(ids);
@@ -62,7 +62,8 @@ size_t stopSessions(Context& context, Engine& engine, const std::vector<std::str
 }
 
 void runStop(Context& context, const std::vector<std::string>& names) {
-  checkedDeployNames(context.project(), names);
+  context.identity();
+  checkDeployNames(context, names);
   Engine engine = openEngine(context, true);
   const size_t stopped = stopSessions(context, engine, names);
   if (context.json()) ui::printJson({{"stopped", stopped}});
@@ -148,15 +149,14 @@ void addSyncCommands(CLI::App& app, Context& context) {
   deploy->footer("Examples:\n  gardensync cleanup deploy\n  gardensync cleanup deploy api\n\n"
                  "Local files are never touched; only containers labelled for this project are removed.");
   deploy->callback([&context, names] {
-    const auto& config = context.project();
-    checkedDeployNames(config, *names);
+    const auto project = context.identity();
+    checkDeployNames(context, *names);
     Engine engine = openEngine(context, true);
     const size_t stopped = stopSessions(context, engine, *names);
     providers::DockerCli docker;
-    providers::LocalDocker local(config, docker);
     docker.checkAvailable();
     // By label, so containers of Deploys since removed from the config go too.
-    std::map<std::string, std::string> labels{{sync::kProjectLabel, config.project.name}};
+    std::map<std::string, std::string> labels{{sync::kProjectLabel, project.name}};
     size_t removed = 0;
     for (const auto& container : docker.listContainers(labels)) {
       const std::string deployName = container.labels.count(sync::kDeployLabel) ? container.labels.at(sync::kDeployLabel) : "";

@@ -121,3 +121,28 @@ TEST(Cli, MissingSourceIsAWarningForValidateAndAnErrorForDeploy) {
 
 }  // namespace
 }  // namespace gardensync::e2e
+
+namespace gardensync::e2e {
+namespace {
+
+TEST(Cli, SyncsCanBeInspectedAndStoppedWhileAFileIsBroken) {
+  Project project("e2e-broken-config");
+  project.write("project.garden.yml", projectYaml(project.name()));
+  project.write("garden.yml", sleepDeployYaml("app", "      - source: src\n        target: /app/src\n"));
+  project.write("src/a.txt", "a");
+  ASSERT_EQ(project.gardensync({"deploy", "--sync=*"}).exitCode, 0);
+  project.write("garden.yml", "kind: Deploy\nname: app\ntype: container\nspec: [broken\n");  // mid-edit
+  auto status = project.gardensync({"sync", "status", "--output", "json"});
+  ASSERT_EQ(status.exitCode, 0) << status.err;
+  EXPECT_EQ(status.json()["sessions"].size(), 1u);
+  EXPECT_NE(status.err.find("has errors"), std::string::npos) << status.err;
+  auto stop = project.gardensync({"sync", "stop"});
+  EXPECT_EQ(stop.exitCode, 0) << stop.err;
+  auto cleanup = project.gardensync({"cleanup", "deploy"});
+  EXPECT_EQ(cleanup.exitCode, 0) << cleanup.err;
+  EXPECT_NE(cleanup.out.find("removed 1 container"), std::string::npos) << cleanup.out;
+  EXPECT_EQ(project.gardensync({"deploy"}).exitCode, 2);  // deploying still needs a valid config
+}
+
+}  // namespace
+}  // namespace gardensync::e2e

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gardensync/config/model.h"
+#include "gardensync/config/project_identity.h"
 #include "gardensync/ui/output.h"
 
 namespace gardensync::cli {
@@ -29,6 +30,11 @@ public:
 
   // Loads the project once; logs its warnings and notes. Throws ConfigError / UsageError.
   const config::ProjectConfig& project();
+  // The project's root and name: from the full config when it loads, else (with a warning) from
+  // the Project document alone, so syncs can be inspected and stopped while a file is broken.
+  config::ProjectIdentity identity();
+  // Whether the full config loaded (after identity() or project()).
+  bool configLoaded() const { return project_.has_value(); }
 
   // Arguments after `util mutagen`, which the command line parser never sees.
   const std::vector<std::string>& passThroughArgs() const { return passThrough_; }
@@ -43,6 +49,7 @@ private:
   std::vector<std::string> passThrough_;
   int exitCode_ = 0;
   std::optional<config::ProjectConfig> project_;
+  std::optional<config::ProjectIdentity> identity_;
 };
 
 }  // namespace gardensync::cli
