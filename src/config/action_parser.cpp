@@ -119,12 +119,16 @@ void parseContainerDeploy(YamlReader& reader, const YAML::Node& doc, const YAML:
     return;
   }
   if (!reader.isMap(spec, "spec")) return;
-  if (auto image = reader.string(spec, "image", "spec")) action.image = *image;
-  else if (build) action.image = fmt::format("${{actions.build.{}.outputs.deploymentImageId}}", *build);
-  else if (!YamlReader::child(spec, "image").IsDefined()) reader.error(spec, "spec.image", "is required (or name a Build with `build:`)");
-  action.command = reader.stringList(spec, "command", "spec");
-  action.args = reader.stringList(spec, "args", "spec");
-  if (auto env = reader.stringMap(spec, "env", "spec")) action.env = *env;
+  {
+    // These go through resolveBuildOutputs after the builds have run, which unescapes `$${`.
+    YamlReader::KeepEscapes keep(reader);
+    if (auto image = reader.string(spec, "image", "spec")) action.image = *image;
+    else if (build) action.image = fmt::format("${{actions.build.{}.outputs.deploymentImageId}}", *build);
+    else if (!YamlReader::child(spec, "image").IsDefined()) reader.error(spec, "spec.image", "is required (or name a Build with `build:`)");
+    action.command = reader.stringList(spec, "command", "spec");
+    action.args = reader.stringList(spec, "args", "spec");
+    if (auto env = reader.stringMap(spec, "env", "spec")) action.env = *env;
+  }
   parsePorts(reader, spec, action);
   parseVolumes(reader, spec, action);
 }

@@ -195,6 +195,8 @@ std::optional<SyncConfig> parseSyncConfig(YamlReader& reader, const YAML::Node& 
     }
   }
   if (container) {
+    // Resolved again after the builds have run (resolveBuildOutputs), which unescapes `$${`.
+    YamlReader::KeepEscapes keep(reader);
     sync.command = reader.stringList(node, "command", keyPath);
     sync.args = reader.stringList(node, "args", keyPath);
   } else {

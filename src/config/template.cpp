@@ -31,16 +31,24 @@ bool isBuildOutput(const std::vector<std::string>& parts) {
   return parts.size() == 5 && parts[0] == "actions" && parts[1] == "build" && parts[3] == "outputs";
 }
 
+constexpr std::string_view kEscape = "$${";  // Garden's escape for a literal ${
+
+// What a scan does with `$${` and with a `${` that has no closing brace.
+struct ScanRules {
+  std::string_view escapeBecomes;  // "${" to unescape, "$${" to keep the escape
+  bool unterminatedThrows = true;  // false: the rest of the text is literal
+};
+
 // Calls `onExpr(expr, offset)` for each `${...}` and appends literal text to `out`; the callback
 // returns the replacement.
 template <typename OnExpr>
-std::string expand(std::string_view text, OnExpr onExpr) {
+std::string expand(std::string_view text, ScanRules rules, OnExpr onExpr) {
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
-    if (text.compare(i, 3, "$${") == 0) {  // Garden's escape for a literal ${
-      out += "${";
-      i += 3;
+    if (text.compare(i, kEscape.size(), kEscape) == 0) {
+      out += rules.escapeBecomes;
+      i += kEscape.size();
       continue;
     }
     if (text.compare(i, 2, "${") != 0) {
@@ -48,10 +56,29 @@ std::string expand(std::string_view text, OnExpr onExpr) {
       continue;
     }
     size_t close = text.find('}', i + 2);
-    if (close == std::string_view::npos)
-      throw TemplateError(fmt::format("unterminated template expression \"{}\"", text.substr(i)), i);
+    if (close == std::string_view::npos) {
+      if (rules.unterminatedThrows)
+        throw TemplateError(fmt::format("unterminated template expression \"{}\"", text.substr(i)), i);
+      out += text.substr(i);
+      break;
+    }
     out += onExpr(trim(text.substr(i + 2, close - i - 2)), i);
     i = close + 1;
+  }
+  return out;
+}
+
+// A substituted value in a string that is resolved again later must stay literal there.
+std::string escape(std::string_view value) {
+  std::string out;
+  size_t i = 0;
+  while (i < value.size()) {
+    if (value.compare(i, 2, "${") == 0) {
+      out += kEscape;
+      i += 2;
+    } else {
+      out += value[i++];
+    }
   }
   return out;
 }
@@ -62,29 +89,31 @@ const char* kSupported =
 
 }  // namespace
 
-std::string resolveLoadTime(std::string_view text, const TemplateContext& context) {
-  return expand(text, [&](const std::string& expr, size_t offset) -> std::string {
+std::string resolveLoadTime(std::string_view text, const TemplateContext& context, Escapes escapes) {
+  const bool keep = escapes == Escapes::Keep;
+  auto value = [&](std::string_view substituted) { return keep ? escape(substituted) : std::string(substituted); };
+  return expand(text, {keep ? kEscape : "${", true}, [&](const std::string& expr, size_t offset) -> std::string {
     auto parts = splitDots(expr);
     if (parts.size() == 2 && parts[0] == "var") {
       auto it = context.variables.find(parts[1]);
       if (it == context.variables.end())
         throw TemplateError(fmt::format("${{{}}}: no variable named \"{}\" is defined", expr, parts[1]),
                             offset);
-      return it->second;
+      return value(it->second);
     }
-    if (expr == "project.name") return context.projectName;
-    if (expr == "environment.name") return context.environmentName;
+    if (expr == "project.name") return value(context.projectName);
+    if (expr == "environment.name") return value(context.environmentName);
     if (parts.size() == 3 && parts[0] == "local" && parts[1] == "env") {
-      std::optional<std::string> value;
+      std::optional<std::string> found;
       if (context.localEnv) {
-        value = context.localEnv(parts[2]);
+        found = context.localEnv(parts[2]);
       } else if (const char* raw = std::getenv(parts[2].c_str())) {
-        value = raw;
+        found = raw;
       }
-      if (!value)
+      if (!found)
         throw TemplateError(fmt::format("${{{}}}: environment variable {} is not set", expr, parts[2]),
                             offset);
-      return *value;
+      return value(*found);
     }
     if (isBuildOutput(parts)) {
       if (!context.buildNames.count(parts[2]))
@@ -101,7 +130,7 @@ std::string resolveLoadTime(std::string_view text, const TemplateContext& contex
 
 std::vector<BuildOutputRef> findBuildOutputRefs(std::string_view text) {
   std::vector<BuildOutputRef> refs;
-  expand(text, [&](const std::string& expr, size_t) -> std::string {
+  expand(text, {kEscape, false}, [&](const std::string& expr, size_t) -> std::string {
     auto parts = splitDots(expr);
     if (isBuildOutput(parts)) refs.push_back({parts[2], parts[4]});
     return {};
@@ -109,9 +138,19 @@ std::vector<BuildOutputRef> findBuildOutputRefs(std::string_view text) {
   return refs;
 }
 
+std::vector<std::string> findVariableRefs(std::string_view text) {
+  std::vector<std::string> names;
+  expand(text, {kEscape, false}, [&](const std::string& expr, size_t) -> std::string {
+    auto parts = splitDots(expr);
+    if (parts.size() == 2 && parts[0] == "var") names.push_back(parts[1]);
+    return {};
+  });
+  return names;
+}
+
 std::string resolveBuildOutputs(std::string_view text,
                                 const std::map<std::string, std::string>& outputs) {
-  return expand(text, [&](const std::string& expr, size_t) -> std::string {
+  return expand(text, {"${", true}, [&](const std::string& expr, size_t) -> std::string {
     auto parts = splitDots(expr);
     if (!isBuildOutput(parts)) return "${" + expr + "}";
     auto it = outputs.find(parts[2] + "." + parts[4]);

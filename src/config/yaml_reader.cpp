@@ -88,7 +88,7 @@ std::string YamlReader::resolve(const YAML::Node& node, std::string_view keyPath
   ok = true;
   if (!templates_ || raw.find("${") == std::string::npos) return raw;
   try {
-    return resolveLoadTime(raw, *templates_);
+    return resolveLoadTime(raw, *templates_, keepEscapes_ ? Escapes::Keep : Escapes::Unescape);
   } catch (const TemplateError& e) {
     error(node, keyPath, e.what());
     ok = false;

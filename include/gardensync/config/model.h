@@ -1,6 +1,7 @@
 // The loaded, checked configuration of a project: plain data, produced by the loader and read by
-// the sync plan and the providers. Strings may still hold `${actions.build.*.outputs.*}`
-// references; those resolve only once the builds have run (see template.h).
+// the sync plan and the providers. A container Deploy's `image`, `command`, `args`, `env` values
+// and `sync->command`/`sync->args` may still hold `${actions.build.*.outputs.*}` references and
+// `$${` escapes: pass them through resolveBuildOutputs (template.h) once the builds have run.
 #pragma once
 
 #include <filesystem>

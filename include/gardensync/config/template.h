@@ -2,7 +2,9 @@
 // `${var.x}`, `${project.name}`, `${environment.name}`, `${local.env.NAME}` and
 // `${actions.build.<name>.outputs.deploymentImageId|version}`. `$${` writes a literal `${`.
 // Resolution happens in two steps: at load time everything but build outputs; after the builds
-// have run (or in a dry run, with placeholders) the build outputs.
+// have run (or in a dry run, with placeholders) the build outputs. A string that takes the second
+// step keeps its `$${` escapes through the first, so that an escaped `$${actions.build...}` is
+// never mistaken for a reference; resolveBuildOutputs removes them.
 #pragma once
 
 #include <functional>
@@ -38,15 +40,29 @@ struct BuildOutputRef {
   std::string output;  // deploymentImageId or version
 };
 
+// What load-time resolution does with `$${`.
+enum class Escapes {
+  Unescape,  // `$${` becomes `${`: the string is final
+  // `$${` stays, and a `${` in a substituted value (a variable, an environment variable) becomes
+  // `$${`: for strings that go through resolveBuildOutputs later, which unescapes them.
+  Keep,
+};
+
 // Resolves everything but build outputs, which are checked (the build must exist) and kept as
 // written. Throws TemplateError.
-std::string resolveLoadTime(std::string_view text, const TemplateContext& context);
+std::string resolveLoadTime(std::string_view text, const TemplateContext& context,
+                            Escapes escapes = Escapes::Unescape);
 
-// The build outputs a (load-time resolved) string refers to, in order.
+// The build outputs a (load-time resolved) string refers to, in order; escaped ones (`$${`) are
+// not references. Never throws: an unterminated `${` refers to nothing.
 std::vector<BuildOutputRef> findBuildOutputRefs(std::string_view text);
 
-// Replaces build output references with values from `outputs` ("<build>.<output>" → value);
-// references missing from it become `<pending:actions.build.x.outputs.y>`.
+// The variable names a string refers to with `${var.<name>}`, in order, as findBuildOutputRefs.
+std::vector<std::string> findVariableRefs(std::string_view text);
+
+// Replaces build output references with values from `outputs` ("<build>.<output>" → value) and
+// turns `$${` into `${`; references missing from `outputs` become
+// `<pending:actions.build.x.outputs.y>`. Throws TemplateError on an unterminated `${`.
 std::string resolveBuildOutputs(std::string_view text,
                                 const std::map<std::string, std::string>& outputs);
 

@@ -27,6 +27,22 @@ class YamlReader {
 public:
   YamlReader(std::string displayFile, Diagnostics& diagnostics, const TemplateContext* templates);
 
+  // While one is alive, strings read keep their `$${` escapes (Escapes::Keep in template.h): for
+  // the fields whose build output references resolve only after the builds have run.
+  class KeepEscapes {
+  public:
+    explicit KeepEscapes(YamlReader& reader) : reader_(reader), previous_(reader.keepEscapes_) {
+      reader_.keepEscapes_ = true;
+    }
+    ~KeepEscapes() { reader_.keepEscapes_ = previous_; }
+    KeepEscapes(const KeepEscapes&) = delete;
+    KeepEscapes& operator=(const KeepEscapes&) = delete;
+
+  private:
+    YamlReader& reader_;
+    bool previous_;
+  };
+
   const std::string& file() const { return file_; }
   Position position(const YAML::Node& node) const;
 
@@ -67,6 +83,7 @@ private:
   std::string file_;
   Diagnostics& diagnostics_;
   const TemplateContext* templates_;
+  bool keepEscapes_ = false;
 };
 
 }  // namespace gardensync::config

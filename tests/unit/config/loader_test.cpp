@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "gardensync/config/template.h"
 #include "load_helpers.h"
 
 namespace gardensync::config {
@@ -134,6 +135,32 @@ TEST(Loader, GraphErrorsDuplicatesUnknownDependenciesCyclesAndKinds) {
       "project.garden.yml:22:1: name: Deploy \"web\" is already defined at project.garden.yml:15:1",
       "project.garden.yml:18:16: dependencies[0]: deploy.web depends on build.nope, which is not defined",
       "project.garden.yml:5:1: dependencies: dependency cycle: build.a -> build.b -> build.a"));
+}
+
+TEST(Loader, EscapesSurviveUntilBuildOutputsResolve) {
+  ProjectConfig config = loadFixture("errors/escapes");
+  EXPECT_THAT(config.find(ActionKind::Build, "api")->buildArgs,
+              ElementsAre(std::pair<std::string, std::string>("GREETING", "${USER}")));
+  const Action* app = config.find(ActionKind::Deploy, "app");
+  ASSERT_NE(app, nullptr);
+  // An escaped reference to Build nope is no dependency.
+  ASSERT_EQ(app->dependencies.size(), 1u);
+  EXPECT_EQ(app->dependencies[0].name, "api");
+  // The strings resolved after the builds keep their escapes until then.
+  EXPECT_THAT(*app->command, ElementsAre("sh", "-c", "echo $${HOME"));
+  EXPECT_THAT(*app->args, ElementsAre("$${actions.build.nope.outputs.version}", "$${HOME}",
+                                      "${actions.build.api.outputs.version}"));
+  const std::map<std::string, std::string> outputs{{"api.version", "v-1"}};
+  EXPECT_EQ(resolveBuildOutputs(app->command->at(2), outputs), "echo ${HOME");
+  EXPECT_EQ(resolveBuildOutputs(app->args->at(0), outputs), "${actions.build.nope.outputs.version}");
+  EXPECT_EQ(resolveBuildOutputs(app->args->at(1), outputs), "${HOME}");
+  EXPECT_EQ(resolveBuildOutputs(app->args->at(2), outputs), "v-1");
+  ASSERT_EQ(app->env.size(), 1u);
+  EXPECT_EQ(resolveBuildOutputs(app->env[0].second, outputs), "${actions.build.api.outputs.version}");
+  EXPECT_EQ(resolveBuildOutputs(app->sync->command->at(0), outputs), "${PATH}");
+  EXPECT_EQ(resolveBuildOutputs(app->sync->args->at(0), outputs), "${x}");
+  // Everywhere else the escape is gone at load time.
+  EXPECT_THAT(app->sync->paths.at(0).exclude, ElementsAre("${tmp}"));
 }
 
 TEST(Loader, FindsTheProjectByWalkingUp) {

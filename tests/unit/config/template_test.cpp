@@ -57,5 +57,35 @@ TEST(Template, BuildOutputsResolveOrBecomePending) {
   EXPECT_EQ(refs[1].output, "version");
 }
 
+TEST(Template, KeepModeLeavesEscapesForTheBuildOutputPass) {
+  const std::string text = "$${actions.build.web.outputs.version} ${actions.build.api.outputs.version} $${HOME";
+  const std::string loaded = resolveLoadTime(text, context(), Escapes::Keep);
+  EXPECT_EQ(loaded, text);
+  auto refs = findBuildOutputRefs(loaded);
+  ASSERT_EQ(refs.size(), 1u);
+  EXPECT_EQ(refs[0].build, "api");
+  EXPECT_EQ(resolveBuildOutputs(loaded, {{"api.version", "v-1"}}), "${actions.build.web.outputs.version} v-1 ${HOME");
+}
+
+TEST(Template, KeepModeEscapesSubstitutedValues) {
+  TemplateContext c = context();
+  c.variables["shell"] = "${HOME} $${x}";
+  c.variables["ref"] = "${actions.build.api.outputs.version}";
+  const std::string loaded = resolveLoadTime("${var.shell} ${var.ref}", c, Escapes::Keep);
+  EXPECT_TRUE(findBuildOutputRefs(loaded).empty());
+  // A variable's value is literal: it is not resolved a second time.
+  EXPECT_EQ(resolveBuildOutputs(loaded, {{"api.version", "v-1"}}),
+            "${HOME} $${x} ${actions.build.api.outputs.version}");
+  EXPECT_EQ(resolveLoadTime("${var.shell}", c), "${HOME} $${x}");
+}
+
+TEST(Template, FindingReferencesSkipsEscapesAndNeverThrows) {
+  EXPECT_TRUE(findBuildOutputRefs("$${actions.build.api.outputs.version}").empty());
+  EXPECT_TRUE(findBuildOutputRefs("cost: $${HOME").empty());
+  EXPECT_TRUE(findBuildOutputRefs("${actions.build.api.outputs.version").empty());
+  EXPECT_EQ(findVariableRefs("${var.a}-$${var.b}-${ var.c }-${project.name}-${var.d"),
+            (std::vector<std::string>{"a", "c"}));
+}
+
 }  // namespace
 }  // namespace gardensync::config
