@@ -56,10 +56,12 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
                                       const std::string& path, const SyncSchemaContext& context) {
   if (!reader.isMap(entry, path)) return std::nullopt;
   const bool container = context.deployType == "container";
-  std::set<std::string> allowed{"source",        "sourcePath",   "containerPath",   "mode",
-                                "exclude",       "defaultOwner", "defaultGroup",    "defaultFileMode",
-                                "defaultDirectoryMode", "target"};
-  reader.rejectUnknownKeys(entry, path, allowed);
+  // Garden's kubernetes/helm sync paths know only `sourcePath`, and their `target` is a workload.
+  std::set<std::string> allowed{"sourcePath", "containerPath",   "mode",
+                                "exclude",    "defaultOwner",    "defaultGroup",
+                                "target",     "defaultFileMode", "defaultDirectoryMode"};
+  if (container) allowed.insert("source");
+  reader.rejectUnknownKeys(entry, path, allowed, {{"source", "sourcePath"}});
 
   SyncPath sync;
   sync.position = reader.position(entry);
@@ -71,7 +73,13 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
   } else {
     containerPath = reader.string(entry, "containerPath", path);
     YAML::Node target = YamlReader::child(entry, "target");
-    if (target.IsDefined()) sync.target = parseWorkloadTarget(reader, target, YamlReader::join(path, "target"));
+    if (target.IsScalar())
+      reader.error(target, YamlReader::join(path, "target"),
+                   fmt::format("expected a workload {{kind, name, containerName}}, got \"{}\" (the path in the "
+                               "container is containerPath)",
+                               target.Scalar()));
+    else if (target.IsDefined())
+      sync.target = parseWorkloadTarget(reader, target, YamlReader::join(path, "target"));
   }
   const char* targetKey = container && YamlReader::child(entry, "target").IsDefined() ? "target" : "containerPath";
   YAML::Node targetNode = YamlReader::child(entry, targetKey);

@@ -241,11 +241,16 @@ std::optional<std::string> YamlReader::ownerOrGroup(const YAML::Node& map, const
 }
 
 void YamlReader::rejectUnknownKeys(const YAML::Node& map, std::string_view path,
-                                   const std::set<std::string>& allowed) {
+                                   const std::set<std::string>& allowed,
+                                   const std::map<std::string, std::string>& renamed) {
   if (!map.IsMap()) return;
   for (const auto& entry : map) {
     const std::string key = entry.first.Scalar();
     if (allowed.count(key)) continue;
+    if (auto it = renamed.find(key); it != renamed.end()) {
+      error(entry.first, join(path, key), fmt::format("is not a known key here (did you mean \"{}\"?)", it->second));
+      continue;
+    }
     std::string closest;
     size_t best = 3;  // suggest only near misses
     for (const auto& candidate : allowed) {

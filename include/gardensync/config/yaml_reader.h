@@ -3,6 +3,7 @@
 // through load-time template resolution.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -66,9 +67,11 @@ public:
   // A user or group: a non-negative integer id or a name.
   std::optional<std::string> ownerOrGroup(const YAML::Node& map, const char* key, std::string_view path);
 
-  // Reports every key of `map` not in `allowed`, naming the closest allowed key.
+  // Reports every key of `map` not in `allowed`, naming the closest allowed key, or for a key in
+  // `renamed` (another spelling that is valid elsewhere) the key to write here instead.
   void rejectUnknownKeys(const YAML::Node& map, std::string_view path,
-                         const std::set<std::string>& allowed);
+                         const std::set<std::string>& allowed,
+                         const std::map<std::string, std::string>& renamed = {});
 
   // The node for `key` in `map`, or an undefined node; also the key's own node, for positions.
   static YAML::Node child(const YAML::Node& map, const char* key);

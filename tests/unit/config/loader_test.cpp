@@ -163,6 +163,14 @@ TEST(Loader, EscapesSurviveUntilBuildOutputsResolve) {
   EXPECT_THAT(app->sync->paths.at(0).exclude, ElementsAre("${tmp}"));
 }
 
+TEST(Loader, KubernetesSyncPathRejectsSourceAndAPathTarget) {
+  EXPECT_THAT(loadErrors("errors/kubernetes-source"), ElementsAre(
+      "project.garden.yml:14:9: spec.sync.paths[0].source: is not a known key here (did you mean \"sourcePath\"?)",
+      "project.garden.yml:17:17: spec.sync.paths[1].target: expected a workload {kind, name, containerName}, got "
+      "\"/app\" (the path in the container is containerPath)",
+      "project.garden.yml:16:9: spec.sync.paths[1].containerPath: is required (the absolute path in the container)"));
+}
+
 TEST(Loader, FindsTheProjectByWalkingUp) {
   LoadOptions options;
   options.cwd = fixture("seed/container-sync/node-service/src");

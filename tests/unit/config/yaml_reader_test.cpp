@@ -21,5 +21,14 @@ TEST(YamlReader, KeepEscapesHoldsOnlyWhileInScope) {
   EXPECT_TRUE(diagnostics.errors.empty());
 }
 
+TEST(YamlReader, RenamedKeyNamesTheSpellingToUse) {
+  Diagnostics diagnostics;
+  YamlReader reader("f.yml", diagnostics, nullptr);
+  reader.rejectUnknownKeys(YAML::Load("{source: src, sourcePath: src}"), "p", {"sourcePath"},
+                           {{"source", "sourcePath"}});
+  ASSERT_EQ(diagnostics.errors.size(), 1u);
+  EXPECT_EQ(diagnostics.errors[0].format(), "f.yml:1:2: p.source: is not a known key here (did you mean \"sourcePath\"?)");
+}
+
 }  // namespace
 }  // namespace gardensync::config
