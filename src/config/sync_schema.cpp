@@ -81,7 +81,9 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
     else if (target.IsDefined())
       sync.target = parseWorkloadTarget(reader, target, YamlReader::join(path, "target"));
   }
-  const char* targetKey = container && YamlReader::child(entry, "target").IsDefined() ? "target" : "containerPath";
+  // Where a missing or bad container path is reported: the spelling used, else the main one.
+  const char* targetKey =
+      container && !YamlReader::child(entry, "containerPath").IsDefined() ? "target" : "containerPath";
   YAML::Node targetNode = YamlReader::child(entry, targetKey);
   if (!containerPath) {
     if (!targetNode.IsDefined())

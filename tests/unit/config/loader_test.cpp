@@ -171,6 +171,13 @@ TEST(Loader, KubernetesSyncPathRejectsSourceAndAPathTarget) {
       "project.garden.yml:16:9: spec.sync.paths[1].containerPath: is required (the absolute path in the container)"));
 }
 
+TEST(Loader, MissingSyncTargetIsReportedUnderTheKeyOfTheDeployType) {
+  EXPECT_THAT(loadErrors("errors/missing-target"), ElementsAre(
+      "project.garden.yml:12:9: spec.sync.paths[0].target: is required (the absolute path in the container; also "
+      "spelled containerPath)",
+      "project.garden.yml:22:9: spec.sync.paths[0].containerPath: is required (the absolute path in the container)"));
+}
+
 TEST(Loader, FindsTheProjectByWalkingUp) {
   LoadOptions options;
   options.cwd = fixture("seed/container-sync/node-service/src");
