@@ -1,5 +1,7 @@
 #include "gardensync/config/loader.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -7,6 +9,7 @@
 #include "gardensync/config/action_parser.h"
 #include "gardensync/config/file_scan.h"
 #include "gardensync/config/sync_schema.h"
+#include "gardensync/config/variables.h"
 #include "gardensync/config/yaml_reader.h"
 #include "gardensync/util/error.h"
 
@@ -70,13 +73,35 @@ std::optional<fs::path> projectFileIn(const fs::path& dir) {
   return std::nullopt;
 }
 
-std::map<std::string, std::string> parseVariables(YamlReader& reader, const YAML::Node& map,
-                                                  const std::string& path) {
+// The variables of a Project or an environment, as written; a name given twice keeps the last value.
+std::vector<VariableDefinition> parseVariables(YamlReader& reader, const YAML::Node& map, const std::string& path) {
+  std::vector<VariableDefinition> definitions;
+  auto values = reader.stringMap(map, "variables", path);
+  if (!values) return definitions;
+  const YAML::Node node = YamlReader::child(map, "variables");
+  const std::string keyPath = YamlReader::join(path, "variables");
+  for (auto& [name, value] : *values) {
+    VariableDefinition definition{name, value, reader.position(YamlReader::child(node, name.c_str())),
+                                  YamlReader::join(keyPath, name)};
+    auto same = std::find_if(definitions.begin(), definitions.end(),
+                             [&](const VariableDefinition& d) { return d.name == name; });
+    if (same != definitions.end()) *same = std::move(definition);
+    else definitions.push_back(std::move(definition));
+  }
+  return definitions;
+}
+
+std::map<std::string, std::string> asMap(const std::vector<VariableDefinition>& definitions) {
   std::map<std::string, std::string> variables;
-  if (auto values = reader.stringMap(map, "variables", path))
-    for (auto& [name, value] : *values) variables[name] = value;
+  for (const auto& definition : definitions) variables[definition.name] = definition.value;
   return variables;
 }
+
+// The variables of the Project and of each environment, with their positions.
+struct ProjectVariables {
+  std::vector<VariableDefinition> project;
+  std::vector<std::pair<std::string, std::vector<VariableDefinition>>> environments;  // by name
+};
 
 Provider parseProvider(YamlReader& reader, const YAML::Node& node, const std::string& path) {
   Provider provider;
@@ -96,7 +121,7 @@ Provider parseProvider(YamlReader& reader, const YAML::Node& node, const std::st
 
 // Reads the Project document but its providers. Variables are read raw: they are resolved once
 // the environment is known.
-Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& file) {
+Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& file, ProjectVariables& variables) {
   Project project;
   project.file = file;
   project.root = file.parent_path();
@@ -114,7 +139,8 @@ Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& 
                              "starting with a letter)",
                              project.name));
   project.defaultEnvironment = reader.string(doc, "defaultEnvironment", "").value_or("");
-  project.variables = parseVariables(reader, doc, "");
+  variables.project = parseVariables(reader, doc, "");
+  project.variables = asMap(variables.project);
 
   YAML::Node environments = YamlReader::child(doc, "environments");
   if (environments.IsDefined() && !environments.IsNull()) {
@@ -126,8 +152,11 @@ Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& 
         if (!reader.isMap(environments[i], path)) continue;
         Environment env;
         env.name = reader.string(environments[i], "name", path, true).value_or("");
-        env.variables = parseVariables(reader, environments[i], path);
-        if (!env.name.empty()) project.environments.push_back(env);
+        auto definitions = parseVariables(reader, environments[i], path);
+        env.variables = asMap(definitions);
+        if (env.name.empty()) continue;
+        project.environments.push_back(env);
+        variables.environments.emplace_back(env.name, std::move(definitions));
       }
     }
   }
@@ -222,11 +251,12 @@ ProjectConfig loadProject(const LoadOptions& options) {
   ParsedFile parsedProject = parseFile(projectFile, root, diagnostics);
   YamlReader projectReader(parsedProject.display, diagnostics, nullptr);
   Project project;
+  ProjectVariables variables;
   YAML::Node projectDoc;
   for (const auto& doc : parsedProject.documents) {
     if (doc.IsMap() && kindOf(doc) == "Project") {
       projectDoc = doc;
-      project = parseProject(projectReader, doc, projectFile);
+      project = parseProject(projectReader, doc, projectFile, variables);
       break;
     }
   }
@@ -235,23 +265,17 @@ ProjectConfig loadProject(const LoadOptions& options) {
   ProjectConfig config;
   config.environment = chooseEnvironment(project, options.environment);
 
-  // Variables: the project's, then the environment's, each resolved against what is known so far.
+  // Variables: the project's, then the environment's, which override them.
   TemplateContext templates;
   templates.projectName = project.name;
   templates.environmentName = config.environment;
   templates.localEnv = options.localEnv;
-  auto resolveVariables = [&](const std::map<std::string, std::string>& raw) {
-    for (const auto& [name, value] : raw) {
-      try {
-        templates.variables[name] = resolveLoadTime(value, templates);
-      } catch (const TemplateError& e) {
-        diagnostics.errors.push_back({parsedProject.display, 0, 0, "variables." + name, e.what()});
-      }
-    }
-  };
-  resolveVariables(project.variables);
-  for (const auto& env : project.environments)
-    if (env.name == config.environment) resolveVariables(env.variables);
+  resolveVariables(variables.project, templates, diagnostics.errors);
+  for (const auto& [name, definitions] : variables.environments) {
+    if (name != config.environment) continue;
+    resolveVariables(definitions, templates, diagnostics.errors);
+    break;
+  }
 
   YamlReader providerReader(parsedProject.display, diagnostics, &templates);
   parseProviders(providerReader, projectDoc, project);

@@ -178,6 +178,24 @@ TEST(Loader, MissingSyncTargetIsReportedUnderTheKeyOfTheDeployType) {
       "project.garden.yml:22:9: spec.sync.paths[0].containerPath: is required (the absolute path in the container)"));
 }
 
+TEST(Loader, VariablesResolveInDependencyOrderAndEnvironmentsOverride) {
+  ProjectConfig config = loadFixture("errors/variables-order");
+  const Action* app = config.find(ActionKind::Deploy, "app");
+  ASSERT_NE(app, nullptr);
+  EXPECT_EQ(app->image, "registry.local/app:1");  // project variables see project variables
+  EXPECT_THAT(app->env, ElementsAre(std::pair<std::string, std::string>("PATH", "/bin:/opt"),
+                                    std::pair<std::string, std::string>("TAG", "dev-2")));
+}
+
+TEST(Loader, VariableErrorsArePositionedAndCyclesNamed) {
+  EXPECT_THAT(loadErrors("errors/variables-errors"), ElementsAre(
+      "project.garden.yml:9:6: variables.e: ${var.nope}: no variable named \"nope\" is defined",
+      "project.garden.yml:5:6: variables.a: variable cycle: a -> b -> c -> a",
+      "project.garden.yml:13:10: environments[0].variables.f: ${var.missing}: no variable named \"missing\" is "
+      "defined",
+      "project.garden.yml:14:10: environments[0].variables.g: variable cycle: g -> g"));
+}
+
 TEST(Loader, FindsTheProjectByWalkingUp) {
   LoadOptions options;
   options.cwd = fixture("seed/container-sync/node-service/src");

@@ -1,0 +1,74 @@
+#include "gardensync/config/variables.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace gardensync::config {
+namespace {
+
+using ::testing::ElementsAre;
+
+// Definitions on consecutive lines of f.yml, in the order given.
+std::vector<VariableDefinition> definitions(const std::string& path,
+                                            const std::vector<std::pair<std::string, std::string>>& values) {
+  std::vector<VariableDefinition> result;
+  int line = 1;
+  for (const auto& [name, value] : values)
+    result.push_back({name, value, {"f.yml", line++, 6}, path + "." + name});
+  return result;
+}
+
+std::vector<std::string> formatted(const std::vector<ConfigIssue>& issues) {
+  std::vector<std::string> lines;
+  for (const auto& issue : issues) lines.push_back(issue.format());
+  return lines;
+}
+
+TEST(Variables, ResolveInDependencyOrderWhateverTheNames) {
+  TemplateContext templates;
+  templates.projectName = "shop";
+  std::vector<ConfigIssue> errors;
+  resolveVariables(definitions("variables", {{"a", "${var.b}-${var.c}"}, {"b", "${var.c}!"}, {"c", "${project.name}"}}),
+                   templates, errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(templates.variables["a"], "shop!-shop");
+  EXPECT_EQ(templates.variables["b"], "shop!");
+}
+
+TEST(Variables, CyclesAreReportedOnceAtTheirFirstVariable) {
+  TemplateContext templates;
+  std::vector<ConfigIssue> errors;
+  resolveVariables(definitions("variables", {{"waits", "${var.b}"},
+                                             {"a", "${var.b}"},
+                                             {"b", "${var.a}"},
+                                             {"self", "x${var.self}"},
+                                             {"fine", "1"}}),
+                   templates, errors);
+  EXPECT_THAT(formatted(errors), ElementsAre("f.yml:2:6: variables.a: variable cycle: a -> b -> a",
+                                             "f.yml:4:6: variables.self: variable cycle: self -> self"));
+  EXPECT_EQ(templates.variables["fine"], "1");
+}
+
+TEST(Variables, ABrokenVariableIsReportedOnce) {
+  TemplateContext templates;
+  std::vector<ConfigIssue> errors;
+  resolveVariables(definitions("environments[2].variables", {{"user", "${var.broken}"}, {"broken", "${var.nope}"}}),
+                   templates, errors);
+  EXPECT_THAT(formatted(errors), ElementsAre("f.yml:2:6: environments[2].variables.broken: ${var.nope}: no variable "
+                                             "named \"nope\" is defined"));
+}
+
+TEST(Variables, EnvironmentOverridesAndMayExtendTheProjectValue) {
+  TemplateContext templates;
+  std::vector<ConfigIssue> errors;
+  resolveVariables(definitions("variables", {{"path", "/bin"}, {"port", "80"}}), templates, errors);
+  resolveVariables(definitions("environments[0].variables",
+                               {{"url", "http://host:${var.port}${var.path}"}, {"path", "${var.path}:/opt"}}),
+                   templates, errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(templates.variables["path"], "/bin:/opt");
+  EXPECT_EQ(templates.variables["url"], "http://host:80/bin:/opt");  // the environment's path
+}
+
+}  // namespace
+}  // namespace gardensync::config
