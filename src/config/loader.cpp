@@ -119,6 +119,20 @@ Provider parseProvider(YamlReader& reader, const YAML::Node& node, const std::st
   return provider;
 }
 
+// Without `--env` the default environment is used: it must be one the project defines, else its
+// variables would silently be missing.
+void checkDefaultEnvironment(YamlReader& reader, const YAML::Node& doc, const Project& project) {
+  if (project.defaultEnvironment.empty() || project.environments.empty()) return;
+  std::string names;
+  for (const auto& env : project.environments) {
+    if (env.name == project.defaultEnvironment) return;
+    names += (names.empty() ? "" : ", ") + env.name;
+  }
+  reader.error(YamlReader::child(doc, "defaultEnvironment"), "defaultEnvironment",
+               fmt::format("\"{}\" is not an environment of this project (defined: {})", project.defaultEnvironment,
+                           names));
+}
+
 // Reads the Project document but its providers. Variables are read raw: they are resolved once
 // the environment is known.
 Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& file, ProjectVariables& variables) {
@@ -160,6 +174,7 @@ Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& 
       }
     }
   }
+  checkDefaultEnvironment(reader, doc, project);
   YAML::Node scan = YamlReader::child(doc, "scan");
   if (scan.IsDefined() && reader.isMap(scan, "scan"))
     project.scanExclude = reader.stringList(scan, "exclude", "scan").value_or(std::vector<std::string>{});

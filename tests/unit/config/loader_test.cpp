@@ -196,6 +196,12 @@ TEST(Loader, VariableErrorsArePositionedAndCyclesNamed) {
       "project.garden.yml:14:10: environments[0].variables.g: variable cycle: g -> g"));
 }
 
+TEST(Loader, DefaultEnvironmentMustBeDefined) {
+  EXPECT_THAT(loadErrors("errors/default-environment"), ElementsAre(
+      "project.garden.yml:4:21: defaultEnvironment: \"prod\" is not an environment of this project (defined: "
+      "local, ci)"));
+}
+
 TEST(Loader, FindsTheProjectByWalkingUp) {
   LoadOptions options;
   options.cwd = fixture("seed/container-sync/node-service/src");
