@@ -196,15 +196,22 @@ std::optional<unsigned> YamlReader::permissionBits(const YAML::Node& map, const 
   auto text = scalarText(node, keyPath, "octal permission bits such as 0644");
   if (!text) return std::nullopt;
   std::string_view digits = *text;
-  int base = 10;
+  const bool decimal = !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
   if (digits.starts_with("0o") || digits.starts_with("0O")) {
     digits.remove_prefix(2);
-    base = 8;
-  } else if (digits.size() > 1 && digits.starts_with("0")) {
-    base = 8;  // YAML 1.1 octal, as Garden's examples write it (`0644`)
+  } else if (decimal && !digits.starts_with("0")) {
+    // Garden's schema is an integer and YAML 1.2 reads 400 as decimal (0620), which is never what
+    // was meant; the example is the value with a leading 0 when that is valid.
+    const bool octal = !digits.empty() && digits.size() <= 3 &&
+                       digits.find_first_not_of("01234567") == std::string_view::npos;
+    error(node, keyPath,
+          fmt::format("\"{}\" is ambiguous: write permission bits in octal with a leading 0 (e.g. 0{})", *text,
+                      octal ? *text : std::string("644")));
+    return std::nullopt;
   }
+  // Octal, as YAML 1.1 and Garden's examples write it (`0644`).
   unsigned value = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, 8);
   if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
     error(node, keyPath, fmt::format("\"{}\" is not valid permission bits (expected octal, e.g. 0644)", *text));
     return std::nullopt;

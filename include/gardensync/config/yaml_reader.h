@@ -61,8 +61,9 @@ public:
   std::optional<int> integer(const YAML::Node& map, const char* key, std::string_view path,
                              bool required = false);
   std::optional<bool> boolean(const YAML::Node& map, const char* key, std::string_view path);
-  // Permission bits: `0644`, "0644" and `0o644` read as octal; plain decimals are taken as they
-  // are (Garden's schema is an integer) and must fit 0-0777.
+  // Permission bits: `0644`, "0644" and `0o644` read as octal and must fit 0-0777; `0` is 0. A
+  // plain decimal such as `400` is an error: YAML 1.2 reads it as decimal 400 (0620), which is
+  // never what was meant.
   std::optional<unsigned> permissionBits(const YAML::Node& map, const char* key, std::string_view path);
   // A user or group: a non-negative integer id or a name.
   std::optional<std::string> ownerOrGroup(const YAML::Node& map, const char* key, std::string_view path);

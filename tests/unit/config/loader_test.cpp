@@ -116,8 +116,8 @@ TEST(Loader, ReportsEveryErrorOfARunWithPositions) {
       "api/api.garden.yml:17:19: spec.sync.paths[2].exclude[0]: \"*.{js,ts}\" contains a comma, which Mutagen's "
       "--ignore treats as a separator; write one pattern per list entry",
       "api/api.garden.yml:16:23: spec.sync.paths[2].defaultOwner: \"bad name!\" is not a user/group id (integer) or name",
-      "api/api.garden.yml:15:26: spec.sync.paths[2].defaultFileMode: \"999\" is out of range (expected 0000-0777; "
-      "write octal with a leading 0, e.g. 0644)"));
+      "api/api.garden.yml:15:26: spec.sync.paths[2].defaultFileMode: \"999\" is ambiguous: write permission bits in "
+      "octal with a leading 0 (e.g. 0644)"));
 }
 
 TEST(Loader, YamlSyntaxErrorIsPositioned) {
