@@ -28,17 +28,17 @@ void checkActionGraph(const std::vector<Action>& actions, const std::vector<std:
     auto [it, inserted] = byKey.emplace(action.key(), &action);
     if (!inserted) {
       const Position& first = it->second->position;
-      errors.push_back(issueAt(action.position, "name",
+      const Position& at = action.namePosition.line > 0 ? action.namePosition : action.position;
+      errors.push_back(issueAt(at, "name",
                                fmt::format("{} \"{}\" is already defined at {}:{}:{}", toString(action.kind),
                                            action.name, first.file, first.line, first.column)));
     }
   }
   const std::set<std::string> ignored(ignoredKeys.begin(), ignoredKeys.end());
   for (const auto& action : actions) {
-    for (size_t i = 0; i < action.dependencies.size(); ++i) {
-      const ActionRef& dep = action.dependencies[i];
+    for (const ActionRef& dep : action.dependencies) {
       if (byKey.count(refKey(dep)) || ignored.count(refKey(dep))) continue;
-      errors.push_back(issueAt(dep.position, fmt::format("dependencies[{}]", i),
+      errors.push_back(issueAt(dep.position, dep.keyPath.empty() ? "dependencies" : dep.keyPath,
                                fmt::format("{} depends on {}, which is not defined", action.key(),
                                            refKey(dep))));
     }

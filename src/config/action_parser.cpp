@@ -21,6 +21,7 @@ std::optional<ActionRef> parseDependency(YamlReader& reader, const YAML::Node& n
                                          const std::string& path) {
   ActionRef ref;
   ref.position = reader.position(node);
+  ref.keyPath = path;
   std::string kind;
   if (node.IsScalar()) {
     const std::string& text = node.Scalar();
@@ -112,7 +113,8 @@ void parseContainerDeploy(YamlReader& reader, const YAML::Node& doc, const YAML:
                           Action& action) {
   // A Deploy may name its Build with `build: <name>`; its image then defaults to that build's.
   auto build = reader.string(doc, "build", "");
-  if (build) action.dependencies.push_back({ActionKind::Build, *build, reader.position(YamlReader::child(doc, "build"))});
+  if (build)
+    action.dependencies.push_back({ActionKind::Build, *build, reader.position(YamlReader::child(doc, "build")), "build"});
   if (!spec.IsDefined() || spec.IsNull()) {
     if (!build) reader.error(doc, "spec.image", "is required (or name a Build with `build:`)");
     else action.image = fmt::format("${{actions.build.{}.outputs.deploymentImageId}}", *build);
@@ -133,22 +135,44 @@ void parseContainerDeploy(YamlReader& reader, const YAML::Node& doc, const YAML:
   parseVolumes(reader, spec, action);
 }
 
+// A string that may refer to build outputs, with where it is written.
+struct TemplatedValue {
+  std::string_view text;
+  YAML::Node node;
+  std::string keyPath;
+};
+
+void addListValues(std::vector<TemplatedValue>& values, const std::optional<std::vector<std::string>>& list,
+                   const YAML::Node& map, const char* key, const std::string& path) {
+  if (!list) return;
+  const YAML::Node node = YamlReader::child(map, key);
+  const std::string keyPath = YamlReader::join(path, key);
+  for (size_t i = 0; i < list->size(); ++i)
+    values.push_back({(*list)[i], node.IsSequence() ? node[i] : node, YamlReader::index(keyPath, i)});
+}
+
 // Builds referenced through `${actions.build.x.outputs.*}` are dependencies, as in Garden.
-void addImplicitDependencies(Action& action) {
-  std::vector<std::string> texts{action.image};
-  for (const auto& list : {action.command, action.args})
-    if (list) texts.insert(texts.end(), list->begin(), list->end());
-  for (const auto& [name, value] : action.env) texts.push_back(value);
+void addImplicitDependencies(const YamlReader& reader, const YAML::Node& spec, Action& action) {
+  std::vector<TemplatedValue> values;
+  values.push_back({action.image, YamlReader::child(spec, "image"), "spec.image"});
+  addListValues(values, action.command, spec, "command", "spec");
+  addListValues(values, action.args, spec, "args", "spec");
+  YAML::Node env = YamlReader::child(spec, "env");
+  for (const auto& [name, value] : action.env)
+    values.push_back({value, YamlReader::child(env, name.c_str()), YamlReader::join("spec.env", name)});
   if (action.sync) {
-    for (const auto& list : {action.sync->command, action.sync->args})
-      if (list) texts.insert(texts.end(), list->begin(), list->end());
+    YAML::Node sync = YamlReader::child(spec, "sync");
+    addListValues(values, action.sync->command, sync, "command", "spec.sync");
+    addListValues(values, action.sync->args, sync, "args", "spec.sync");
   }
-  for (const auto& text : texts) {
-    for (const auto& ref : findBuildOutputRefs(text)) {
+  for (const auto& value : values) {
+    for (const auto& ref : findBuildOutputRefs(value.text)) {
       bool known = false;
       for (const auto& dep : action.dependencies)
         known = known || (dep.kind == ActionKind::Build && dep.name == ref.build);
-      if (!known) action.dependencies.push_back({ActionKind::Build, ref.build, action.position});
+      if (known) continue;
+      Position position = value.node.IsDefined() ? reader.position(value.node) : action.position;
+      action.dependencies.push_back({ActionKind::Build, ref.build, position, value.keyPath});
     }
   }
 }
@@ -166,6 +190,7 @@ std::optional<Action> parseAction(YamlReader& reader, const YAML::Node& doc, con
   auto name = reader.string(doc, "name", "", true);
   auto type = reader.string(doc, "type", "", true);
   if (!name || !type) return std::nullopt;
+  action.namePosition = reader.position(YamlReader::child(doc, "name"));
   if (!isValidIdentifier(*name)) {
     reader.error(YamlReader::child(doc, "name"), "name",
                  fmt::format("\"{}\" is not a valid name (lowercase letters, digits and dashes, starting "
@@ -222,7 +247,7 @@ std::optional<Action> parseAction(YamlReader& reader, const YAML::Node& doc, con
       break;
     }
   }
-  addImplicitDependencies(action);
+  addImplicitDependencies(reader, spec, action);
   return action;
 }
 

@@ -19,8 +19,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::set<std::string> kSkippedKinds{"Run", "Test", "Workflow", "Module", "Command",
-                                          "ConfigTemplate", "RenderTemplate"};
+// Kinds Garden knows that gardensync reads past, in the order error messages list them.
+const std::vector<std::string> kSkippedKinds{"Run",     "Test",           "Workflow",      "Module",
+                                             "Command", "ConfigTemplate", "RenderTemplate"};
+
+bool isSkippedKind(const std::string& kind) {
+  return std::find(kSkippedKinds.begin(), kSkippedKinds.end(), kind) != kSkippedKinds.end();
+}
+
+// "Project, Build, Deploy, Run, ... or RenderTemplate"
+std::string knownKinds() {
+  std::string list = "Project, Build, Deploy";
+  for (size_t i = 0; i < kSkippedKinds.size(); ++i)
+    list += (i + 1 == kSkippedKinds.size() ? " or " : ", ") + kSkippedKinds[i];
+  return list;
+}
+
 const std::set<std::string> kDeployProviders{"local-docker", "kubernetes", "local-kubernetes"};
 
 std::string displayPath(const fs::path& file, const fs::path& root) {
@@ -321,7 +335,7 @@ ProjectConfig loadProject(const LoadOptions& options) {
                                                  parsedProject.display));
         continue;
       }
-      if (kSkippedKinds.count(kind)) {
+      if (isSkippedKind(kind)) {
         YAML::Node name = YamlReader::child(doc, "name");
         std::string lower;
         for (char c : kind) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -334,9 +348,7 @@ ProjectConfig loadProject(const LoadOptions& options) {
       if (kind != "Build" && kind != "Deploy") {
         reader.error(YamlReader::child(doc, "kind").IsDefined() ? YamlReader::child(doc, "kind") : doc, "kind",
                      kind.empty() ? "is required (Project, Build, Deploy, Run, Test, ...)"
-                                  : fmt::format("\"{}\" is not a known kind (expected Project, Build, Deploy, "
-                                                "Run, Test, Workflow or Module)",
-                                                kind));
+                                  : fmt::format("\"{}\" is not a known kind (expected {})", kind, knownKinds()));
         continue;
       }
       YAML::Node disabled = YamlReader::child(doc, "disabled");

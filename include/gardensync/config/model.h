@@ -84,6 +84,9 @@ struct ActionRef {
   ActionKind kind = ActionKind::Build;
   std::string name;
   Position position;
+  // Where it is written: "dependencies[1]", "build", "spec.image". The initializer keeps
+  // `{kind, name, position}` free of -Wmissing-field-initializers.
+  std::string keyPath = {};
 };
 
 struct Action {
@@ -93,7 +96,8 @@ struct Action {
   std::filesystem::path configFile;  // absolute
   std::filesystem::path dir;         // the folder of configFile: relative paths resolve here
   std::vector<ActionRef> dependencies;
-  Position position;
+  Position position;      // of the document
+  Position namePosition;  // of the `name` value
 
   // Build, type container
   std::string dockerfile = "Dockerfile";

@@ -131,9 +131,13 @@ TEST(Loader, GraphErrorsDuplicatesUnknownDependenciesCyclesAndKinds) {
   std::vector<std::string> errors = loadErrors("errors/graph");
   EXPECT_THAT(errors, ElementsAre(
       "project.garden.yml:32:7: kind: \"Frobnicate\" is not a known kind (expected Project, Build, Deploy, Run, "
-      "Test, Workflow or Module)",
-      "project.garden.yml:22:1: name: Deploy \"web\" is already defined at project.garden.yml:15:1",
-      "project.garden.yml:18:16: dependencies[0]: deploy.web depends on build.nope, which is not defined",
+      "Test, Workflow, Module, Command, ConfigTemplate or RenderTemplate)",
+      // At the duplicate's name, naming the first definition.
+      "project.garden.yml:23:7: name: Deploy \"web\" is already defined at project.garden.yml:15:1",
+      // The YAML index: test.unit, skipped, is entry 0.
+      "project.garden.yml:18:27: dependencies[1]: deploy.web depends on build.nope, which is not defined",
+      // A template reference to a disabled Build: where the reference is written.
+      "project.garden.yml:44:10: spec.image: deploy.uses-off depends on build.off, which is not defined",
       "project.garden.yml:5:1: dependencies: dependency cycle: build.a -> build.b -> build.a"));
 }
 
