@@ -1,23 +1,19 @@
 #include "gardensync/cli/engine.h"
 
-#include <pwd.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "gardensync/ui/progress.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/home_dir.h"
 
 namespace gardensync::cli {
 
 namespace {
 
-std::filesystem::path homeDirectory() {
-  if (const char* home = std::getenv("HOME"); home && *home) return home;
-  if (const passwd* entry = ::getpwuid(::getuid()); entry && entry->pw_dir) return entry->pw_dir;
+std::filesystem::path home() {
+  if (auto dir = util::homeDirectory()) return *dir;
   throw Error("cannot find the home directory", "set HOME");
 }
 
@@ -43,7 +39,7 @@ Engine openEngine(Context& context, bool startDaemon) {
   Engine engine;
   engine.tool = mutagen::ensureMutagen(install);
   if (progress) progress->finish();
-  engine.dataDir = mutagen::prepareDataDir(project.root, homeDirectory(), engine.tool.binary);
+  engine.dataDir = mutagen::prepareDataDir(project.root, home(), engine.tool.binary);
   engine.mutagen = std::make_unique<mutagen::MutagenCli>(engine.tool.binary, engine.dataDir.path);
   spdlog::debug("Mutagen {} with data directory {}", engine.tool.binary.string(), engine.dataDir.path.string());
   if (startDaemon) engine.mutagen->ensureDaemon();

@@ -1,6 +1,5 @@
 #include "gardensync/mutagen/installer.h"
 
-#include <pwd.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "gardensync/mutagen/manifest.h"
 #include "gardensync/mutagen/sha256sums.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/home_dir.h"
 #include "gardensync/util/temp_dir.h"
 #include "gardensync/util/file_lock.h"
 #include "gardensync/util/process.h"
@@ -218,14 +218,6 @@ const char* environmentValue(const char* name) {
   return value && *value ? value : nullptr;
 }
 
-// HOME, else the password database (HOME can be missing under cron or systemd).
-std::optional<fs::path> homeDirectory() {
-  if (const char* home = environmentValue("HOME")) return fs::path(home);
-  const passwd* entry = ::getpwuid(::getuid());
-  if (entry && entry->pw_dir && *entry->pw_dir) return fs::path(entry->pw_dir);
-  return std::nullopt;
-}
-
 }  // namespace
 
 InstallOptions installOptionsFromEnvironment() {
@@ -234,7 +226,7 @@ InstallOptions installOptionsFromEnvironment() {
   const char* cacheHome = environmentValue("XDG_CACHE_HOME");
   if (cacheHome && fs::path(cacheHome).is_absolute()) {
     options.cacheRoot = fs::path(cacheHome) / "gardensync";
-  } else if (const std::optional<fs::path> home = homeDirectory()) {
+  } else if (const std::optional<fs::path> home = util::homeDirectory()) {
     options.cacheRoot = *home / ".cache" / "gardensync";
   } else {
     throw Error("cannot find a cache folder for Mutagen: neither XDG_CACHE_HOME nor HOME is set",
