@@ -48,7 +48,8 @@ bool confirm(const std::string& question) {
 std::string progressText(const mutagen::SessionStatus& session) {
   const auto& staging = session.beta.totalStageFiles ? session.beta : session.alpha;
   if (session.status.starts_with("staging") && staging.totalStageFiles)
-    return fmt::format("{} {}/{} files", session.status, staging.stagedFiles, staging.totalStageFiles);
+    return fmt::format("{} {}/{} files, {}", session.status, staging.stagedFiles, staging.totalStageFiles,
+                       ui::formatBytes(staging.stagedBytes));
   return session.status.empty() ? "connecting" : session.status;
 }
 
