@@ -123,3 +123,45 @@ TEST(SyncSettings, ContainerWithoutShellIsRejectedWithTheReason) {
 
 }  // namespace
 }  // namespace gardensync::e2e
+
+namespace gardensync::e2e {
+namespace {
+
+TEST(SyncSettings, UnwritableHomeIsNamedAsWhatIsMissing) {
+  Project project("e2e-readonly-home-in-container");
+  project.write("project.garden.yml", projectYaml(project.name()));
+  project.write("img/Dockerfile", "FROM gardensync-test/busybox:latest\nRUN chmod 555 /home/app\nUSER app\n");
+  project.write("img/garden.yml", "kind: Build\nname: img\ntype: container\n---\n"
+                                  "kind: Deploy\nname: app\ntype: container\nspec:\n"
+                                  "  image: ${actions.build.img.outputs.deploymentImageId}\n"
+                                  "  command: [sleep, \"3600\"]\n"
+                                  "  sync:\n    paths:\n      - source: src\n        target: /tmp/app\n");
+  project.write("img/src/a.txt", "a");
+  auto run = project.gardensync({"deploy", "--sync=*"});
+  EXPECT_EQ(run.exitCode, 1);
+  EXPECT_NE(run.err.find("cannot host the sync agent: HOME /home/app is not writable"), std::string::npos) << run.err;
+}
+
+TEST(SyncSettings, HaltedSessionSaysWhyAndHowToRecover) {
+  Project project("e2e-halted");
+  project.write("project.garden.yml", projectYaml(project.name()));
+  project.write("garden.yml", sleepDeployYaml("app", "      - source: src\n        target: /app/src\n        mode: two-way\n"));
+  project.write("src/a.txt", "a");
+  project.write("src/b.txt", "b");
+  ASSERT_EQ(project.gardensync({"deploy", "--sync=*"}).exitCode, 0);
+  // Emptying the local folder must not empty the container's: Mutagen halts instead.
+  project.remove("src/a.txt");
+  project.remove("src/b.txt");
+  nlohmann::json session;
+  EXPECT_TRUE(project.eventually([&] {
+    session = project.gardensync({"sync", "status", "--output", "json"}).json()["sessions"][0];
+    return session["state"] == "halted-on-root-emptied";
+  })) << session.dump();
+  EXPECT_EQ(project.catIn("app", "/app/src/a.txt"), "a");
+  auto text = project.gardensync({"sync", "status"});
+  EXPECT_NE(text.out.find("halted"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("gardensync sync restart"), std::string::npos) << text.out;
+}
+
+}  // namespace
+}  // namespace gardensync::e2e
