@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -88,6 +89,10 @@ Project::Project(const std::string& name) : name_(name) {
   env_["HOME"] = (base_ / "home").string();
   env_["XDG_CACHE_HOME"] = (base_ / "cache").string();
   env_["GARDENSYNC_MUTAGEN_MIRROR"] = sharedMirror().url();
+  // Containers an interrupted earlier run left behind would change what this test observes.
+  auto leftovers = util::runProcess({"docker", "ps", "-aq", "--filter", "label=gardensync.io/project=" + name_});
+  std::istringstream ids(leftovers.stdoutText);
+  for (std::string id; ids >> id;) util::runProcess({"docker", "rm", "-f", id});
 }
 
 Project::~Project() {
