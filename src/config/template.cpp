@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "gardensync/util/text.h"
+
 namespace gardensync::config {
 
 namespace {
@@ -18,13 +20,6 @@ std::vector<std::string> splitDots(std::string_view expr) {
     start = dot + 1;
   }
   return parts;
-}
-
-std::string trim(std::string_view text) {
-  size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(" \t");
-  return std::string(text.substr(begin, end - begin + 1));
 }
 
 bool isBuildOutput(const std::vector<std::string>& parts) {
@@ -62,7 +57,7 @@ std::string expand(std::string_view text, ScanRules rules, OnExpr onExpr) {
       out += text.substr(i);
       break;
     }
-    out += onExpr(trim(text.substr(i + 2, close - i - 2)), i);
+    out += onExpr(util::trim(text.substr(i + 2, close - i - 2)), i);
     i = close + 1;
   }
   return out;

@@ -23,6 +23,7 @@
 #include "gardensync/util/temp_dir.h"
 #include "gardensync/util/file_lock.h"
 #include "gardensync/util/process.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::mutagen {
 
@@ -60,13 +61,6 @@ bool isInstalled(const fs::path& directory) {
 }
 
 MutagenTool toolIn(const fs::path& directory) { return {directory / kBinaryName, directory}; }
-
-std::string trimmed(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
 
 void requireVersion(const fs::path& binary, std::string_view hint) {
   const std::string version = probeMutagenVersion(binary);
@@ -264,7 +258,7 @@ std::string probeMutagenVersion(const fs::path& binary) {
   const std::vector<std::string> argv{binary.string(), "version"};
   constexpr std::string_view hint = "make sure it is a Mutagen binary built for this machine";
   try {
-    return trimmed(util::runChecked(argv, process, fmt::format("{} version", binary.string())).stdoutText);
+    return util::trim(util::runChecked(argv, process, fmt::format("{} version", binary.string())).stdoutText);
   } catch (const ToolError& error) {
     throw ToolError(error.what(), error.command(), error.stderrText(), std::string(hint));
   } catch (const Error& error) {  // could not start it at all (not executable, wrong format)

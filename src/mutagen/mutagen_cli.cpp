@@ -10,6 +10,7 @@
 
 #include "gardensync/mutagen/manifest.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::mutagen {
 
@@ -61,8 +62,7 @@ std::string tail(const fs::path& file, size_t maxBytes) {
   if (!in) return "";
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (text.size() > maxBytes) text = text.substr(text.size() - maxBytes);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
+  return util::trimEnd(text);
 }
 
 }  // namespace

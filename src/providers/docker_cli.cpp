@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gardensync/util/error.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::providers {
 
@@ -98,9 +99,7 @@ std::vector<ContainerInfo> DockerCli::listContainers(const std::map<std::string,
 std::string DockerCli::run(const std::vector<std::string>& args) const {
   std::vector<std::string> full{"run", "-d"};
   full.insert(full.end(), args.begin(), args.end());
-  std::string id = docker(full, 2min, "docker run").stdoutText;
-  while (!id.empty() && std::isspace(static_cast<unsigned char>(id.back()))) id.pop_back();
-  return id;
+  return util::trimEnd(docker(full, 2min, "docker run").stdoutText);
 }
 
 void DockerCli::start(const std::string& name) const { docker({"start", name}, 60s, "docker start"); }

@@ -10,6 +10,7 @@
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/error.h"
 #include "gardensync/util/hash.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::providers {
 
@@ -38,10 +39,9 @@ std::vector<IgnoreRule> readDockerignore(const fs::path& contextDir) {
   std::ifstream in(contextDir / ".dockerignore");
   std::string line;
   while (std::getline(in, line)) {
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
-    size_t start = line.find_first_not_of(" \t");
-    if (start == std::string::npos || line[start] == '#') continue;
-    IgnoreRule rule{line.substr(start), false};
+    line = util::trim(line);
+    if (line.empty() || line.front() == '#') continue;
+    IgnoreRule rule{line, false};
     if (rule.pattern.starts_with("!")) rule.exception = true, rule.pattern.erase(0, 1);
     while (rule.pattern.starts_with("/")) rule.pattern.erase(0, 1);
     if (!rule.pattern.empty()) rules.push_back(rule);
@@ -152,15 +152,13 @@ void LocalDocker::checkAgentHost(const std::string& container) const {
       "shell (busybox, alpine, debian), not scratch or distroless";
   if (!result.ok()) {
     // docker exec exits 126/127 when the command (here `sh`) cannot be started.
-    std::string reason = result.stderrText + result.stdoutText;
-    while (!reason.empty() && std::isspace(static_cast<unsigned char>(reason.back()))) reason.pop_back();
+    const std::string reason = util::trimEnd(result.stderrText + result.stdoutText);
     if (result.exitCode == 126 || result.exitCode == 127 || reason.find("executable file not found") != std::string::npos)
       throw Error(fmt::format("container {} cannot host the sync agent: it has no shell (sh)", container), hint);
     throw ToolError(fmt::format("cannot check container {} for the sync agent", container),
                     "docker exec " + container + " sh -c ...", reason, hint);
   }
-  std::string problems = result.stdoutText;
-  while (!problems.empty() && std::isspace(static_cast<unsigned char>(problems.back()))) problems.pop_back();
+  std::string problems = util::trimEnd(result.stdoutText);
   if (problems.empty()) return;
   std::replace(problems.begin(), problems.end(), '\n', ',');
   throw Error(fmt::format("container {} cannot host the sync agent: {}", container, problems), hint);

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "gardensync/util/error.h"
+#include "gardensync/util/text.h"
 
 extern char** environ;
 
@@ -269,8 +270,7 @@ ProcessResult runChecked(const std::vector<std::string>& argv, const ProcessOpti
                          const std::string& what) {
   ProcessResult result = runProcess(argv, options);
   if (result.ok()) return result;
-  std::string stderrText = result.stderrText;
-  while (!stderrText.empty() && (stderrText.back() == '\n' || stderrText.back() == '\r')) stderrText.pop_back();
+  std::string stderrText = trimEnd(result.stderrText);
   if (stderrText.empty()) stderrText = result.stdoutText;
   const std::string subject = what.empty() ? argv.front() : what;
   if (result.timedOut)
