@@ -1,5 +1,7 @@
 #include "gardensync/providers/docker_cli.h"
 
+#include <sstream>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -82,17 +84,18 @@ std::optional<ContainerInfo> DockerCli::inspectContainer(const std::string& name
 std::vector<ContainerInfo> DockerCli::listContainers(const std::map<std::string, std::string>& labels) const {
   std::vector<std::string> args{"ps", "-a", "-q", "--no-trunc"};
   for (const auto& [key, value] : labels) args.insert(args.end(), {"--filter", "label=" + key + "=" + value});
-  auto ids = docker(args, 30s, "docker ps").stdoutText;
+  std::istringstream ids(docker(args, 30s, "docker ps").stdoutText);
+  std::vector<std::string> inspect{"docker", "container", "inspect"};
+  for (std::string id; ids >> id;) inspect.push_back(id);
   std::vector<ContainerInfo> containers;
-  size_t start = 0;
-  while (start < ids.size()) {
-    size_t end = ids.find('\n', start);
-    std::string id = ids.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (!id.empty())
-      if (auto info = inspectContainer(id)) containers.push_back(*info);
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
+  if (inspect.size() == 3) return containers;
+  // One `inspect` for all of them rather than one process per container. A container removed
+  // since `ps` makes it exit 1 but still print the others.
+  util::ProcessOptions options;
+  options.timeout = 30s;
+  auto parsed = nlohmann::json::parse(util::runProcess(inspect, options).stdoutText, nullptr, false);
+  if (parsed.is_array())
+    for (const auto& item : parsed) containers.push_back(parseInspect(item));
   return containers;
 }
 
