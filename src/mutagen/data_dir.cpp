@@ -12,6 +12,7 @@
 
 #include "gardensync/util/error.h"
 #include "gardensync/util/hash.h"
+#include "gardensync/util/process.h"
 
 namespace gardensync::mutagen {
 
@@ -33,15 +34,6 @@ void checkSocketPathLength(const fs::path& dataDir) {
 }
 
 namespace {
-
-std::string shellQuote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') quoted.append("'\\''");
-    else quoted.push_back(c);
-  }
-  return quoted + "'";
-}
 
 std::string newRunId() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -98,7 +90,7 @@ std::string helperScript(const fs::path& binary, const fs::path& dataDir) {
       "# Runs gardensync's pinned Mutagen against this project's daemon, e.g. `./mutagen.sh sync list`.\n"
       "export MUTAGEN_DATA_DIRECTORY={}\n"
       "exec {} \"$@\"\n",
-      shellQuote(dataDir.string()), shellQuote(binary.string()));
+      util::shellQuote(dataDir.string()), util::shellQuote(binary.string()));
 }
 
 PreparedDataDir prepareDataDir(const fs::path& projectRoot, const fs::path& home, const fs::path& mutagenBinary) {

@@ -151,6 +151,15 @@ void decodeStatus(int status, ProcessResult& result) {
 
 }  // namespace
 
+std::string shellQuote(std::string_view text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') quoted.append("'\\''");
+    else quoted.push_back(c);
+  }
+  return quoted + "'";
+}
+
 std::string formatCommand(const std::vector<std::string>& argv) {
   std::string text;
   for (const auto& arg : argv) {
@@ -161,12 +170,7 @@ std::string formatCommand(const std::vector<std::string>& argv) {
       text += arg;
       continue;
     }
-    text += '\'';
-    for (char c : arg) {
-      if (c == '\'') text.append("'\\''");
-      else text.push_back(c);
-    }
-    text += '\'';
+    text += shellQuote(arg);
   }
   return text;
 }

@@ -39,6 +39,9 @@ struct ProcessResult {
   bool ok() const { return exitCode == 0; }
 };
 
+// 'it'\''s' — single-quoted for a POSIX shell (for messages and generated scripts).
+std::string shellQuote(std::string_view text);
+
 // "docker exec -i 'a b'" — for messages only, never for execution.
 std::string formatCommand(const std::vector<std::string>& argv);
 
