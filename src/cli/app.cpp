@@ -6,6 +6,7 @@
 
 #include "gardensync/cli/commands.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/termination.h"
 
 namespace gardensync::cli {
 
@@ -66,6 +67,7 @@ int run(int argc, char** argv) {
   }
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
 
+  const util::TerminationSignals signals;
   try {
     try {
       app.parse(args);
@@ -84,6 +86,9 @@ int run(int argc, char** argv) {
   } catch (const UsageError& e) {
     ui::printError(e.what(), e.hint());
     return 2;
+  } catch (const util::Interrupted& e) {
+    ui::printError(e.what());
+    return 128 + e.signal();
   } catch (const ToolError& e) {
     std::string message = e.what();
     message += "\n  command: " + e.command();

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gardensync/cli/engine.h"
+#include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/sync_control.h"
 #include "gardensync/config/action_graph.h"
 #include "gardensync/config/template.h"
@@ -113,6 +114,7 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   providers::DockerCli docker;
   docker.checkAvailable();
   providers::LocalDocker local(config, docker);
+  std::optional<util::FileLock> writer(lockProject(context));
 
   std::set<std::string> syncDeploys;
   for (const auto& session : sessions) syncDeploys.insert(session.deploy);
@@ -170,10 +172,9 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
     auto summary = applySessions(client, config.project.name, names, sessions, running);
     spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged,
                  summary.terminated + stale.size());
-    std::vector<std::string> sessionNames;
-    for (const auto& s : sessions) sessionNames.push_back(s.name);
-    views = waitForInitialSync(client, config.project.name, sessionNames);
+    views = waitForInitialSync(client, config.project.name, summary.identifiers);
   }
+  writer.reset();  // following the syncs is not a change: `sync stop` from another terminal must not wait
 
   printResult(context, plans, views);
   if (sessions.empty() || detach || context.json() || !ui::stdoutIsTty() || !ui::stderrIsTty()) {

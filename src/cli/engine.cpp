@@ -10,14 +10,10 @@
 
 namespace gardensync::cli {
 
-namespace {
-
-std::filesystem::path home() {
+std::filesystem::path requireHome() {
   if (auto dir = util::homeDirectory()) return *dir;
   throw Error("cannot find the home directory", "set HOME");
 }
-
-}  // namespace
 
 Engine openEngine(Context& context, bool startDaemon) {
   const config::ProjectIdentity project = context.identity();
@@ -39,7 +35,7 @@ Engine openEngine(Context& context, bool startDaemon) {
   Engine engine;
   engine.tool = mutagen::ensureMutagen(install);
   if (progress) progress->finish();
-  engine.dataDir = mutagen::prepareDataDir(project.root, home(), engine.tool.binary);
+  engine.dataDir = mutagen::prepareDataDir(project.root, requireHome(), engine.tool.binary);
   engine.mutagen = std::make_unique<mutagen::MutagenCli>(engine.tool.binary, engine.dataDir.path);
   spdlog::debug("Mutagen {} with data directory {}", engine.tool.binary.string(), engine.dataDir.path.string());
   if (startDaemon) engine.mutagen->ensureDaemon();

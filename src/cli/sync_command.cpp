@@ -4,6 +4,7 @@
 
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/engine.h"
+#include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/sync_control.h"
 #include "gardensync/providers/local_docker.h"
 #include "gardensync/util/error.h"
@@ -64,6 +65,7 @@ size_t stopSessions(Context& context, Engine& engine, const std::vector<std::str
 void runStop(Context& context, const std::vector<std::string>& names) {
   context.identity();
   checkDeployNames(context, names);
+  const util::FileLock writer = lockProject(context);
   Engine engine = openEngine(context, true);
   const size_t stopped = stopSessions(context, engine, names);
   if (context.json()) ui::printJson({{"stopped", stopped}});
@@ -79,6 +81,7 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
   providers::DockerCli docker;
   docker.checkAvailable();
   providers::LocalDocker local(config, docker);
+  const util::FileLock writer = lockProject(context);
   std::vector<std::string> deployNames;
   for (const auto* deploy : deploys) {
     const std::string container = sync::dockerContainerName(config.project.name, deploy->name);
@@ -103,9 +106,7 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
     running.clear();
   }
   auto summary = applySessions(client, config.project.name, deployNames, planned, running);
-  std::vector<std::string> sessionNames;
-  for (const auto& s : planned) sessionNames.push_back(s.name);
-  waitForInitialSync(client, config.project.name, sessionNames);
+  waitForInitialSync(client, config.project.name, summary.identifiers);
   spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged, summary.terminated);
   printSessions(context, projectSessions(client, config.project.name, deployNames));
 }
@@ -151,6 +152,7 @@ void addSyncCommands(CLI::App& app, Context& context) {
   deploy->callback([&context, names] {
     const auto project = context.identity();
     checkDeployNames(context, *names);
+    const util::FileLock writer = lockProject(context);
     Engine engine = openEngine(context, true);
     const size_t stopped = stopSessions(context, engine, *names);
     providers::DockerCli docker;
@@ -159,6 +161,7 @@ void addSyncCommands(CLI::App& app, Context& context) {
     std::map<std::string, std::string> labels{{sync::kProjectLabel, project.name}};
     size_t removed = 0;
     for (const auto& container : docker.listContainers(labels)) {
+      if (!providers::belongsToThisCheckout(container, project.root)) continue;
       const std::string deployName = container.labels.count(sync::kDeployLabel) ? container.labels.at(sync::kDeployLabel) : "";
       if (!names->empty() && std::find(names->begin(), names->end(), deployName) == names->end()) continue;
       docker.remove(container.id);

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "gardensync/sync/mode_mapping.h"
 #include "gardensync/ui/output.h"
 #include "gardensync/ui/progress.h"
 #include "gardensync/util/error.h"
@@ -29,11 +30,17 @@ std::atomic<bool> interrupted{false};
 
 void onInterrupt(int) { interrupted = true; }
 
+// Entries under `dir`. An unreadable folder is an error, not "empty": an empty folder skips the
+// question that protects local files from a replica-reverse mirror.
 size_t countEntries(const fs::path& dir) {
   size_t count = 0;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
     ++count;
+  if (ec)
+    throw Error(fmt::format("cannot read the local folder {} ({}); refusing to mirror a container folder over it",
+                            dir.string(), ec.message()),
+                "fix its permissions, then run the command again");
   return count;
 }
 
@@ -76,6 +83,24 @@ void checkLocalSources(Context& context, const std::vector<sync::PlannedSession>
                               session.localPath.string()),
                   "create it, or fix the sync path's source in the Deploy's config");
   }
+  // The config checks the path as written; a symbolic link inside the project can still lead a
+  // sync root elsewhere, and a mode that writes locally would then write outside the project.
+  const fs::path root = fs::weakly_canonical(context.identity().root);
+  for (const auto& session : sessions) {
+    if (session.localPathIsExplicit || !sync::localSideReceives(session.syncMode)) continue;
+    std::error_code ec;
+    const fs::path real = fs::canonical(session.localPath, ec);
+    if (ec)
+      throw Error(fmt::format("sync {}: cannot resolve the local folder {}: {}", session.name,
+                              session.localPath.string(), ec.message()));
+    const fs::path rel = real.lexically_relative(root);
+    if (rel.empty() || *rel.begin() == "..")
+      throw Error(fmt::format("sync {} ({}): the local folder {} is a link to {}, outside the project {}; its mode {} "
+                              "writes container files to the local side, so they would land there",
+                              session.name, session.deploy, session.localPath.string(), real.string(),
+                              root.string(), session.gardenMode),
+                  fmt::format("if that is intended, write the real path as an absolute source: {}", real.string()));
+  }
   for (const auto& session : sessions) {
     if (session.syncMode != config::SyncMode::OneWayReplicaReverse) continue;
     const bool alreadyRunning = std::any_of(running.begin(), running.end(), [&](const mutagen::SessionStatus& s) {
@@ -100,6 +125,7 @@ ApplySummary applySessions(const mutagen::SessionClient& client, const std::stri
   const auto changes = mutagen::diffSessions(running, planned, project, deploys);
   ApplySummary summary;
   summary.unchanged = changes.unchanged.size();
+  summary.identifiers = changes.unchangedIds;
   summary.terminated = changes.terminate.size();
   if (!changes.terminate.empty()) {
     spdlog::info("stopping {} outdated sync session(s)", changes.terminate.size());
@@ -107,14 +133,14 @@ ApplySummary applySessions(const mutagen::SessionClient& client, const std::stri
   }
   for (const auto& session : changes.create) {
     spdlog::info("starting sync {}: {} -> {} ({})", session.name, session.alpha, session.beta, session.gardenMode);
-    client.create(session);
+    summary.identifiers.push_back(client.create(session));
     ++summary.created;
   }
   return summary;
 }
 
 std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& client, const std::string& project,
-                                                const std::vector<std::string>& names) {
+                                                const std::vector<std::string>& identifiers) {
   const bool tty = ui::stderrIsTty();
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + 10min;
@@ -123,12 +149,23 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
   // (an endpoint that cannot be reached) ends the wait with that error.
   std::map<std::string, std::chrono::steady_clock::time_point> failingSince;
   while (true) {
-    auto sessions = client.list(mutagen::projectSelector(project));
+    std::vector<mutagen::SessionStatus> sessions;
+    try {
+      sessions = client.list(mutagen::projectSelector(project));
+    } catch (const ToolError& e) {
+      if (tty) std::fputs("\n", stderr);
+      if (e.stderrText().find("unable to connect to daemon") == std::string::npos) throw;
+      throw Error("the project's Mutagen daemon stopped while waiting for the initial sync (it was killed or "
+                  "stopped from elsewhere); the syncs are not running",
+                  "run `gardensync sync start` to start the daemon and the syncs again");
+    }
     std::vector<ui::SessionView> views;
     std::string line;
     size_t done = 0;
+    size_t found = 0;
     for (const auto& session : sessions) {
-      if (std::find(names.begin(), names.end(), session.name) == names.end()) continue;
+      if (std::find(identifiers.begin(), identifiers.end(), session.identifier) == identifiers.end()) continue;
+      ++found;
       views.push_back(ui::viewOf(session));
       if (mutagen::isHalted(session))
         throw Error(fmt::format("sync {} halted: {}", session.name, session.status), mutagen::haltAdvice(session));
@@ -152,11 +189,18 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
         }
       }
     }
+    if (found < identifiers.size()) {
+      if (tty) std::fputs("\n", stderr);
+      throw Error(fmt::format("{} of the sync sessions being started disappeared while waiting for the initial sync",
+                              identifiers.size() - found),
+                  "another command stopped them (`gardensync sync stop` or `cleanup deploy`); run `gardensync sync "
+                  "start` to start them again");
+    }
     if (tty) {
-      std::fprintf(stderr, "\r\033[Kinitial sync %zu/%zu: %s", done, names.size(), line.c_str());
+      std::fprintf(stderr, "\r\033[Kinitial sync %zu/%zu: %s", done, identifiers.size(), line.c_str());
       std::fflush(stderr);
     }
-    if (done == names.size() && views.size() == names.size()) {
+    if (done == identifiers.size()) {
       if (tty) std::fputs("\r\033[K", stderr);
       const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
       spdlog::info("initial sync done in {} ms", elapsed.count());

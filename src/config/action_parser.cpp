@@ -56,9 +56,9 @@ std::optional<ActionRef> parseDependency(YamlReader& reader, const YAML::Node& n
 
 void parseContainerBuild(YamlReader& reader, const YAML::Node& spec, Action& action) {
   if (!spec.IsDefined() || spec.IsNull() || !reader.isMap(spec, "spec")) return;
-  if (auto dockerfile = reader.string(spec, "dockerfile", "spec")) action.dockerfile = *dockerfile;
+  if (auto dockerfile = reader.plainString(spec, "dockerfile", "spec")) action.dockerfile = *dockerfile;
   if (auto args = reader.stringMap(spec, "buildArgs", "spec")) action.buildArgs = *args;
-  action.targetStage = reader.string(spec, "targetStage", "spec");
+  action.targetStage = reader.plainString(spec, "targetStage", "spec");
 }
 
 void parsePorts(YamlReader& reader, const YAML::Node& spec, Action& action) {
@@ -72,13 +72,13 @@ void parsePorts(YamlReader& reader, const YAML::Node& spec, Action& action) {
     const std::string path = YamlReader::index("spec.ports", i);
     if (!reader.isMap(ports[i], path)) continue;
     PortSpec port;
-    port.name = reader.string(ports[i], "name", path).value_or("");
+    port.name = reader.plainString(ports[i], "name", path).value_or("");
     auto containerPort = reader.integer(ports[i], "containerPort", path, true);
     if (!containerPort) continue;
     port.containerPort = *containerPort;
     port.hostPort = reader.integer(ports[i], "hostPort", path);
     if (!port.hostPort) port.hostPort = reader.integer(ports[i], "localPort", path);
-    port.protocol = reader.string(ports[i], "protocol", path).value_or("TCP");
+    port.protocol = reader.plainString(ports[i], "protocol", path).value_or("TCP");
     if (port.protocol != "TCP" && port.protocol != "UDP")
       reader.error(YamlReader::child(ports[i], "protocol"), YamlReader::join(path, "protocol"),
                    fmt::format("\"{}\" is not a protocol (expected TCP or UDP)", port.protocol));
@@ -97,11 +97,11 @@ void parseVolumes(YamlReader& reader, const YAML::Node& spec, Action& action) {
     const std::string path = YamlReader::index("spec.volumes", i);
     if (!reader.isMap(volumes[i], path)) continue;
     VolumeSpec volume;
-    volume.name = reader.string(volumes[i], "name", path).value_or("");
-    auto containerPath = reader.string(volumes[i], "containerPath", path, true);
+    volume.name = reader.plainString(volumes[i], "name", path).value_or("");
+    auto containerPath = reader.plainString(volumes[i], "containerPath", path, true);
     if (!containerPath) continue;
     volume.containerPath = *containerPath;
-    if (auto hostPath = reader.string(volumes[i], "hostPath", path)) {
+    if (auto hostPath = reader.plainString(volumes[i], "hostPath", path)) {
       fs::path host = fs::path(*hostPath).is_absolute() ? fs::path(*hostPath) : action.dir / *hostPath;
       volume.hostPath = host.lexically_normal().string();
     }
@@ -124,7 +124,7 @@ void parseContainerDeploy(YamlReader& reader, const YAML::Node& doc, const YAML:
   {
     // These go through resolveBuildOutputs after the builds have run, which unescapes `$${`.
     YamlReader::KeepEscapes keep(reader);
-    if (auto image = reader.string(spec, "image", "spec")) action.image = *image;
+    if (auto image = reader.plainString(spec, "image", "spec")) action.image = *image;
     else if (build) action.image = fmt::format("${{actions.build.{}.outputs.deploymentImageId}}", *build);
     else if (!YamlReader::child(spec, "image").IsDefined()) reader.error(spec, "spec.image", "is required (or name a Build with `build:`)");
     action.command = reader.stringList(spec, "command", "spec");

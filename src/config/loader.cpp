@@ -121,9 +121,9 @@ Provider parseProvider(YamlReader& reader, const YAML::Node& node, const std::st
   Provider provider;
   provider.position = reader.position(node);
   if (!reader.isMap(node, path)) return provider;
-  provider.name = reader.string(node, "name", path, true).value_or("");
+  provider.name = reader.plainString(node, "name", path, true).value_or("");
   provider.environments = reader.stringList(node, "environments", path).value_or(std::vector<std::string>{});
-  provider.kubernetesNamespace = reader.string(node, "namespace", path).value_or("");
+  provider.kubernetesNamespace = reader.plainString(node, "namespace", path).value_or("");
   YAML::Node sync = YamlReader::child(node, "sync");
   if (sync.IsDefined() && reader.isMap(sync, YamlReader::join(path, "sync"))) {
     reader.rejectUnknownKeys(sync, YamlReader::join(path, "sync"), {"defaults"});
@@ -166,7 +166,7 @@ Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& 
                  fmt::format("\"{}\" is not a valid project name (lowercase letters, digits and dashes, "
                              "starting with a letter)",
                              project.name));
-  project.defaultEnvironment = reader.string(doc, "defaultEnvironment", "").value_or("");
+  project.defaultEnvironment = reader.plainString(doc, "defaultEnvironment", "").value_or("");
   variables.project = parseVariables(reader, doc, "");
   project.variables = asMap(variables.project);
 
@@ -179,7 +179,7 @@ Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& 
         const std::string path = YamlReader::index("environments", i);
         if (!reader.isMap(environments[i], path)) continue;
         Environment env;
-        env.name = reader.string(environments[i], "name", path, true).value_or("");
+        env.name = reader.plainString(environments[i], "name", path, true).value_or("");
         auto definitions = parseVariables(reader, environments[i], path);
         env.variables = asMap(definitions);
         if (env.name.empty()) continue;
@@ -191,7 +191,7 @@ Project parseProject(YamlReader& reader, const YAML::Node& doc, const fs::path& 
   checkDefaultEnvironment(reader, doc, project);
   YAML::Node scan = YamlReader::child(doc, "scan");
   if (scan.IsDefined() && reader.isMap(scan, "scan"))
-    project.scanExclude = reader.stringList(scan, "exclude", "scan").value_or(std::vector<std::string>{});
+    project.scanExclude = reader.plainStringList(scan, "exclude", "scan").value_or(std::vector<std::string>{});
   return project;
 }
 

@@ -27,7 +27,7 @@ void checkExcludes(YamlReader& reader, const YAML::Node& list, const std::string
 
 // `exclude` of a sync path or of provider defaults: a list of non-empty, comma-free patterns.
 std::vector<std::string> readExcludes(YamlReader& reader, const YAML::Node& map, const std::string& path) {
-  auto exclude = reader.stringList(map, "exclude", path);
+  auto exclude = reader.plainStringList(map, "exclude", path);
   if (!exclude) return {};
   checkExcludes(reader, YamlReader::child(map, "exclude"), YamlReader::join(path, "exclude"), *exclude);
   return *exclude;
@@ -49,7 +49,7 @@ std::optional<std::string> eitherSpelling(YamlReader& reader, const YAML::Node& 
                  fmt::format("give either \"{}\" or \"{}\", not both", first, second));
     return std::nullopt;
   }
-  return reader.string(entry, a.IsDefined() ? first : second, path);
+  return reader.plainString(entry, a.IsDefined() ? first : second, path);
 }
 
 std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entry,
@@ -71,7 +71,7 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
   if (container) {
     containerPath = eitherSpelling(reader, entry, path, "target", "containerPath");
   } else {
-    containerPath = reader.string(entry, "containerPath", path);
+    containerPath = reader.plainString(entry, "containerPath", path);
     YAML::Node target = YamlReader::child(entry, "target");
     if (target.IsScalar())
       reader.error(target, YamlReader::join(path, "target"),
@@ -104,7 +104,7 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
 
   const char* sourceKey = container && YamlReader::child(entry, "source").IsDefined() ? "source" : "sourcePath";
   auto source = container ? eitherSpelling(reader, entry, path, "source", "sourcePath")
-                          : reader.string(entry, "sourcePath", path);
+                          : reader.plainString(entry, "sourcePath", path);
   // Garden's schema default: the action's own folder.
   sync.source = source.value_or(".");
   if (sync.source.empty()) sync.source = ".";
@@ -168,8 +168,8 @@ std::optional<WorkloadTarget> parseWorkloadTarget(YamlReader& reader, const YAML
     return std::nullopt;
   }
   WorkloadTarget target;
-  auto kind = reader.string(node, "kind", keyPath, true);
-  auto name = reader.string(node, "name", keyPath, true);
+  auto kind = reader.plainString(node, "kind", keyPath, true);
+  auto name = reader.plainString(node, "name", keyPath, true);
   if (!kind || !name) return std::nullopt;
   if (!kWorkloadKinds.count(*kind)) {
     reader.error(YamlReader::child(node, "kind"), YamlReader::join(keyPath, "kind"),
@@ -180,7 +180,7 @@ std::optional<WorkloadTarget> parseWorkloadTarget(YamlReader& reader, const YAML
   }
   target.kind = *kind;
   target.name = *name;
-  target.containerName = reader.string(node, "containerName", keyPath).value_or("");
+  target.containerName = reader.plainString(node, "containerName", keyPath).value_or("");
   return target;
 }
 

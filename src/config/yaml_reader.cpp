@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "gardensync/util/text.h"
+
 namespace gardensync::config {
 
 namespace {
@@ -86,14 +88,57 @@ std::optional<std::string> YamlReader::scalarText(const YAML::Node& node, std::s
 std::string YamlReader::resolve(const YAML::Node& node, std::string_view keyPath,
                                 const std::string& raw, bool& ok) {
   ok = true;
-  if (!templates_ || raw.find("${") == std::string::npos) return raw;
-  try {
-    return resolveLoadTime(raw, *templates_, keepEscapes_ ? Escapes::Keep : Escapes::Unescape);
-  } catch (const TemplateError& e) {
-    error(node, keyPath, e.what());
-    ok = false;
-    return raw;
+  std::string value = raw;
+  if (templates_ && raw.find("${") != std::string::npos) {
+    try {
+      value = resolveLoadTime(raw, *templates_, keepEscapes_ ? Escapes::Keep : Escapes::Unescape);
+    } catch (const TemplateError& e) {
+      error(node, keyPath, e.what());
+      ok = false;
+      return raw;
+    }
   }
+  if (size_t nul = value.find('\0'); nul != std::string::npos) {
+    error(node, keyPath,
+          fmt::format("contains a NUL byte (at byte {}), which no command-line argument can carry", nul));
+    ok = false;
+  }
+  return value;
+}
+
+bool YamlReader::checkPlainText(const YAML::Node& at, std::string_view keyPath, std::string_view value) {
+  if (auto bad = util::findInvalidUtf8(value)) {
+    error(at, keyPath, fmt::format("is not valid UTF-8 (byte {} is 0x{:02x})", *bad,
+                                   static_cast<unsigned char>(value[*bad])));
+    return false;
+  }
+  if (auto control = util::findControlCharacter(value)) {
+    error(at, keyPath,
+          fmt::format("contains the control character {} at byte {}; paths, names, patterns and labels "
+                      "must be printable text",
+                      util::describeControlCharacter(value[*control]), *control));
+    return false;
+  }
+  return true;
+}
+
+std::optional<std::string> YamlReader::plainString(const YAML::Node& map, const char* key,
+                                                   std::string_view path, bool required) {
+  auto value = string(map, key, path, required);
+  if (!value || !checkPlainText(child(map, key), join(path, key), *value)) return std::nullopt;
+  return value;
+}
+
+std::optional<std::vector<std::string>> YamlReader::plainStringList(const YAML::Node& map, const char* key,
+                                                                    std::string_view path) {
+  auto values = stringList(map, key, path);
+  if (!values) return std::nullopt;
+  const YAML::Node list = child(map, key);
+  bool allOk = true;
+  for (size_t i = 0; i < values->size(); ++i)
+    allOk = checkPlainText(list[i], index(join(path, key), i), (*values)[i]) && allOk;
+  if (!allOk) return std::nullopt;
+  return values;
 }
 
 std::optional<std::string> YamlReader::string(const YAML::Node& map, const char* key,
@@ -148,6 +193,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> YamlReader::stri
   for (const auto& entry : node) {
     const std::string name = entry.first.Scalar();
     const std::string itemPath = join(keyPath, name);
+    if (!checkPlainText(entry.first, itemPath, name)) continue;
     auto text = scalarText(entry.second, itemPath, "a string, number or boolean");
     if (!text) continue;
     bool ok = false;

@@ -175,12 +175,21 @@ void applyCaSettings(CURL* curl) {
   if (const char* directory = environmentValue("SSL_CERT_DIR")) setOption(curl, CURLOPT_CAPATH, directory);
 }
 
+}  // namespace
+
+std::string allowedRedirectProtocols(std::string_view url) {
+  return url.starts_with("https://") ? "https" : "http,https";
+}
+
+namespace {
+
 void configure(CURL* curl, const std::string& url, const DownloadOptions& options, Transfer& transfer,
                char* errorText) {
   setOption(curl, CURLOPT_URL, url.c_str());
   setOption(curl, CURLOPT_ERRORBUFFER, errorText);
   setOption(curl, CURLOPT_PROTOCOLS_STR, "http,https,file");
-  setOption(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  const std::string redirects = allowedRedirectProtocols(url);
+  setOption(curl, CURLOPT_REDIR_PROTOCOLS_STR, redirects.c_str());
   setOption(curl, CURLOPT_FOLLOWLOCATION, 1L);
   setOption(curl, CURLOPT_MAXREDIRS, 10L);
   // Error statuses end the transfer before their body reaches the destination.

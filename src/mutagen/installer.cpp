@@ -142,10 +142,21 @@ void downloadVerified(const InstallOptions& options, const AssetSource& source, 
                 std::string(source.fromMirror ? kMirrorHint : kUpstreamChecksumHint));
 }
 
+// Private whatever the umask: the cache holds a binary gardensync runs, so nobody else may write
+// (or swap) anything in it.
+void makePrivate(const fs::path& dir) {
+  std::error_code error;
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, error);
+  if (error)
+    throw Error(fmt::format("cannot make {} private (mode 0700): {}", dir.string(), error.message()),
+                "check that you own that folder");
+}
+
 void unpack(const fs::path& archive, const fs::path& directory, const AssetSource& source) {
   std::error_code error;
   if (!fs::create_directory(directory, error))
     throw Error(fmt::format("cannot create {}: {}", directory.string(), error.message()));
+  makePrivate(directory);
   extractArchive(archive, directory);
   for (const std::string_view name : {kBinaryName, kAgentsName})
     if (!isRegularFile(directory / name))
@@ -204,6 +215,8 @@ fs::path createCacheFolder(const fs::path& cacheRoot) {
   if (error)
     throw Error(fmt::format("cannot create the Mutagen cache {}: {}", root.string(), error.message()),
                 "set XDG_CACHE_HOME to a writable folder");
+  makePrivate(cacheRoot);  // gardensync's own folder ($XDG_CACHE_HOME/gardensync)
+  makePrivate(root);
   return root;
 }
 

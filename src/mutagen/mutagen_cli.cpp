@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <charconv>
 #include <fstream>
 #include <map>
 #include <thread>
@@ -10,6 +11,7 @@
 
 #include "gardensync/mutagen/manifest.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/process_info.h"
 #include "gardensync/util/text.h"
 
 namespace gardensync::mutagen {
@@ -19,14 +21,23 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// What gardensync knows about the daemon it started: which binary and version, and its pid.
+// What gardensync knows about the daemon it started: which binary and version, its pid and
+// when that process started (so a reused pid is never mistaken for it).
 struct DaemonRecord {
   std::string version;
   std::string binary;
   int pid = 0;
+  unsigned long long started = 0;
 };
 
 fs::path recordPath(const fs::path& dataDir) { return dataDir / "gardensync-daemon"; }
+
+template <typename Number>
+Number parseNumber(const std::string& text) {
+  Number value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size() ? value : 0;
+}
 
 std::optional<DaemonRecord> readRecord(const fs::path& dataDir) {
   std::ifstream in(recordPath(dataDir));
@@ -37,25 +48,38 @@ std::optional<DaemonRecord> readRecord(const fs::path& dataDir) {
     size_t eq = line.find('=');
     if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
   }
-  DaemonRecord record{values["version"], values["binary"], 0};
-  try {
-    record.pid = std::stoi(values["pid"]);
-  } catch (...) {
-    record.pid = 0;
-  }
-  return record;
+  // A damaged pid or start time reads as 0: "no process known", never a process to signal.
+  return DaemonRecord{values["version"], values["binary"], parseNumber<int>(values["pid"]),
+                      parseNumber<unsigned long long>(values["started"])};
 }
 
 void writeRecord(const fs::path& dataDir, const DaemonRecord& record) {
   const fs::path temp = recordPath(dataDir).string() + ".tmp";
   {
     std::ofstream out(temp, std::ios::trunc);
-    out << "version=" << record.version << "\nbinary=" << record.binary << "\npid=" << record.pid << "\n";
+    out << "version=" << record.version << "\nbinary=" << record.binary << "\npid=" << record.pid
+        << "\nstarted=" << record.started << "\n";
+    if (!out) throw Error(fmt::format("cannot write {}", temp.string()), "check that $HOME is writable");
   }
   fs::rename(temp, recordPath(dataDir));
 }
 
+// True only while `record.pid` is still the `mutagen daemon run` that gardensync started for
+// `dataDir`: same binary, same data directory, same start time.
+bool isRecordedDaemon(const DaemonRecord& record, const fs::path& dataDir) {
+  auto info = util::readProcessInfo(record.pid);
+  if (!info || info->argv.size() < 3) return false;
+  if (info->argv[0] != record.binary || info->argv[1] != "daemon" || info->argv[2] != "run") return false;
+  if (util::environmentValue(*info, "MUTAGEN_DATA_DIRECTORY") != dataDir.string()) return false;
+  return record.started == 0 || info->startTime == record.started;
+}
+
 bool processAlive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+unsigned long long startTimeOf(int pid) {
+  auto info = util::readProcessInfo(pid);
+  return info ? info->startTime : 0;
+}
 
 std::string tail(const fs::path& file, size_t maxBytes) {
   std::ifstream in(file, std::ios::binary);
@@ -100,10 +124,13 @@ void MutagenCli::stopDaemon() const {
   options.environment = environment();
   options.timeout = 15s;
   util::runProcess({binary.string(), "daemon", "stop"}, options);
-  // `mutagen daemon stop` returns before the daemon has exited: wait for it.
-  const int pid = record ? record->pid : 0;
-  for (int i = 0; i < 100 && processAlive(pid); ++i) std::this_thread::sleep_for(100ms);
-  if (processAlive(pid)) ::kill(pid, SIGKILL);
+  // `mutagen daemon stop` returns before the daemon has exited: wait for it. The recorded pid is
+  // only waited for, and killed as a last resort, while it is still provably that daemon.
+  if (record && record->pid > 0) {
+    auto ours = [&] { return isRecordedDaemon(*record, dataDir_); };
+    for (int i = 0; i < 100 && ours(); ++i) std::this_thread::sleep_for(100ms);
+    if (ours()) ::kill(record->pid, SIGKILL);
+  }
   std::error_code ec;
   fs::remove(recordPath(dataDir_), ec);
 }
@@ -113,7 +140,7 @@ void MutagenCli::ensureDaemon() const {
   const bool ours = record && record->version == kMutagenVersion && record->binary == binary_.string();
   if (record && !ours) stopDaemon();  // started by another Mutagen: its clients and ours can't talk
   if (daemonResponds()) {
-    if (!ours) writeRecord(dataDir_, {std::string(kMutagenVersion), binary_.string(), 0});
+    if (!ours) writeRecord(dataDir_, {std::string(kMutagenVersion), binary_.string(), 0, 0});
     return;
   }
   util::Environment env;
@@ -121,7 +148,7 @@ void MutagenCli::ensureDaemon() const {
   env.unset.push_back("MUTAGEN_DISABLE_AUTOSTART");
   const fs::path log = dataDir_ / "daemon.log";
   const int pid = util::spawnDetached({binary_.string(), "daemon", "run"}, env, log);
-  writeRecord(dataDir_, {std::string(kMutagenVersion), binary_.string(), pid});
+  writeRecord(dataDir_, {std::string(kMutagenVersion), binary_.string(), pid, startTimeOf(pid)});
   for (int i = 0; i < 150; ++i) {
     if (daemonResponds()) return;
     if (!processAlive(pid)) break;

@@ -1,5 +1,7 @@
 #include "gardensync/mutagen/session_args.h"
 
+#include "gardensync/util/text.h"
+
 namespace gardensync::mutagen {
 
 std::vector<std::string> createArgs(const sync::PlannedSession& session) {
@@ -7,7 +9,7 @@ std::vector<std::string> createArgs(const sync::PlannedSession& session) {
   std::vector<std::string> args{"sync", "create", "--no-global-configuration", "--name", session.name};
   for (const auto& [key, value] : session.labels) args.insert(args.end(), {"--label", key + "=" + value});
   args.insert(args.end(), {"--mode", session.mode});
-  for (const auto& pattern : session.ignore) args.insert(args.end(), {"--ignore", pattern});
+  for (const auto& pattern : session.ignore) args.insert(args.end(), {"--ignore", util::csvField(pattern)});
   // Ownership and permissions belong to the container side: beta, or alpha in the reverse modes.
   const std::string side = session.containerIsAlpha ? "-alpha" : "-beta";
   if (session.defaultOwner) args.insert(args.end(), {"--default-owner" + side, *session.defaultOwner});

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "gardensync/mutagen/session_args.h"
+#include "gardensync/util/error.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::mutagen {
 
@@ -43,7 +47,10 @@ std::string SessionClient::create(const sync::PlannedSession& session,
   // Mutagen prints progress lines ending in \r, then "Created session sync_...".
   const std::string marker = "Created session ";
   const size_t at = result.stdoutText.rfind(marker);
-  if (at == std::string::npos) return {};
+  if (at == std::string::npos)
+    throw ToolError(fmt::format("creating sync session {}: Mutagen did not say which session it created",
+                                session.name),
+                    util::formatCommand(argv), util::trimEnd(result.stdoutText));
   std::string id = result.stdoutText.substr(at + marker.size());
   id.erase(std::find_if(id.begin(), id.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }), id.end());
   return id;
@@ -83,7 +90,10 @@ SessionChanges diffSessions(const std::vector<SessionStatus>& existing, const st
     auto match = std::find_if(planned.begin(), planned.end(), [&](const sync::PlannedSession& p) {
       return p.name == session.name && p.labels.at(sync::kSpecHashLabel) == label(session, sync::kSpecHashLabel);
     });
-    if (match != planned.end() && kept.insert(session.name).second) continue;  // first match wins
+    if (match != planned.end() && kept.insert(session.name).second) {  // first match wins
+      changes.unchangedIds.push_back(session.identifier);
+      continue;
+    }
     changes.terminate.push_back(session.identifier);
   }
   for (const auto& session : planned) {

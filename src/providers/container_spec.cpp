@@ -4,6 +4,7 @@
 
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/hash.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::providers {
 
@@ -34,7 +35,10 @@ ContainerSpec containerSpec(const config::ProjectConfig& config, const config::A
     const std::string source = volume.hostPath ? *volume.hostPath
                                : volume.name.empty() ? fmt::format("{}-volume-{}", spec.name, i)
                                                      : fmt::format("{}-{}", spec.name, volume.name);
-    flags.insert(flags.end(), {"--volume", source + ":" + volume.containerPath});
+    // --mount, not --volume: in "source:target" a target such as "/v1:ro" would become options.
+    const std::string type = volume.hostPath ? "bind" : "volume";
+    flags.insert(flags.end(), {"--mount", fmt::format("type={},{},{}", type, util::csvField("source=" + source),
+                                                      util::csvField("target=" + volume.containerPath))});
   }
   // Garden's `command` is the entrypoint and `args` its arguments (Kubernetes semantics).
   std::vector<std::string> tail{image};
@@ -53,6 +57,7 @@ ContainerSpec containerSpec(const config::ProjectConfig& config, const config::A
   spec.runArgs = {"--name", spec.name,
                   "--label", std::string(sync::kProjectLabel) + "=" + config.project.name,
                   "--label", std::string(sync::kDeployLabel) + "=" + deploy.name,
+                  "--label", std::string(sync::kProjectRootLabel) + "=" + config.project.root.string(),
                   "--label", std::string(kContainerSpecLabel) + "=" + spec.specHash};
   spec.runArgs.insert(spec.runArgs.end(), flags.begin(), flags.end());
   spec.runArgs.insert(spec.runArgs.end(), tail.begin(), tail.end());

@@ -114,6 +114,11 @@ BuildResult LocalDocker::build(const config::Action& build, const std::function<
   return result;
 }
 
+bool belongsToThisCheckout(const ContainerInfo& container, const fs::path& projectRoot) {
+  auto root = container.labels.find(sync::kProjectRootLabel);
+  return root == container.labels.end() || root->second == projectRoot.string();
+}
+
 DeployPlan LocalDocker::planDeploy(const config::Action& deploy, bool withSync) const {
   DeployPlan plan{&deploy, containerSpec(config_, deploy, deploy.image, withSync), DeployOutcome::Created};
   auto existing = docker_.inspectContainer(plan.spec.name);
@@ -123,6 +128,12 @@ DeployPlan LocalDocker::planDeploy(const config::Action& deploy, bool withSync) 
     throw Error(fmt::format("a container named {} exists but was not created by gardensync for project {}",
                             plan.spec.name, config_.project.name),
                 fmt::format("rename or remove it (`docker rm -f {}`) if it is not needed", plan.spec.name));
+  if (!belongsToThisCheckout(*existing, config_.project.root))
+    throw Error(fmt::format("container {} belongs to another checkout of project {}, at {}", plan.spec.name,
+                            config_.project.name, existing->labels.at(sync::kProjectRootLabel)),
+                fmt::format("one Docker Engine runs one checkout of a project at a time: run `gardensync cleanup "
+                            "deploy` in {} first, or give this checkout another project name",
+                            existing->labels.at(sync::kProjectRootLabel)));
   const auto label = existing->labels.find(kContainerSpecLabel);
   const bool same = label != existing->labels.end() && label->second == plan.spec.specHash;
   plan.outcome = !same ? DeployOutcome::Replaced : existing->running ? DeployOutcome::Unchanged : DeployOutcome::Started;

@@ -16,4 +16,9 @@ MutagenMode toMutagen(SyncMode mode) {
   return {"one-way-safe", false};
 }
 
+bool localSideReceives(SyncMode mode) {
+  const MutagenMode mapped = toMutagen(mode);
+  return mapped.containerIsAlpha || mapped.mode.starts_with("two-way");
+}
+
 }  // namespace gardensync::sync

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gardensync/sync/mode_mapping.h"
+#include "gardensync/sync/path_safety.h"
 #include "gardensync/util/error.h"
 #include "gardensync/util/hash.h"
 
@@ -71,6 +72,7 @@ std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std:
     if (!deploy->sync) continue;
     for (size_t i = 0; i < deploy->sync->paths.size(); ++i) {
       const config::SyncPath& path = deploy->sync->paths[i];
+      checkSyncPathSafety(path, i, config.project.root);
       const MutagenMode mapped = toMutagen(path.mode);
       const std::string local = path.localPath.string();
       const std::string remote = remoteEndpoint(config, *deploy, path);
@@ -92,6 +94,7 @@ std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std:
       session.syncMode = path.mode;
       session.containerIsAlpha = mapped.containerIsAlpha;
       session.localPath = path.localPath;
+      session.localPathIsExplicit = std::filesystem::path(path.source).is_absolute();
       session.containerPath = path.containerPath;
       session.pathIndex = i;
       session.labels = {{kProjectLabel, config.project.name}, {kDeployLabel, deploy->name}, {kGardenModeLabel, session.gardenMode}};

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "gardensync/util/error.h"
+#include "gardensync/util/termination.h"
 #include "gardensync/util/text.h"
 
 extern char** environ;
@@ -124,6 +125,14 @@ std::optional<std::filesystem::path> searchPath(const std::string& program, cons
 
 pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& envEntries, SpawnSetup& setup) {
   if (argv.empty()) throw Error("internal: empty command");
+  // The last line of defence: a NUL would silently cut an argument short (a container path
+  // "/\0x" would become "/"), so nothing that holds one is ever run.
+  for (size_t i = 0; i < argv.size(); ++i)
+    if (argv[i].find('\0') != std::string::npos)
+      throw Error(fmt::format("refusing to run {}: argument {} contains a NUL byte", argv[0], i));
+  for (const auto& entry : envEntries)
+    if (entry.find('\0') != std::string::npos)
+      throw Error(fmt::format("refusing to run {}: an environment variable contains a NUL byte", argv[0]));
   auto program = searchPath(argv[0], lookupPath(envEntries));
   if (!program)
     throw Error(fmt::format("cannot run {}: not found on PATH", argv[0]),
@@ -138,6 +147,18 @@ pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>
   int rc = posix_spawn(&pid, program->c_str(), &setup.actions, &setup.attributes, args.data(), envp.data());
   if (rc != 0) throw Error(fmt::format("cannot run {}: {}", formatCommand(argv), std::strerror(rc)));
   return pid;
+}
+
+// Passes a terminating signal on to the child, gives it 5 s to exit, then kills it.
+void stopChild(pid_t pid, int signal) {
+  ::kill(pid, signal);
+  int status = 0;
+  for (int i = 0; i < 50; ++i) {
+    if (::waitpid(pid, &status, WNOHANG) != 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
 }
 
 void decodeStatus(int status, ProcessResult& result) {
@@ -189,6 +210,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
   if (options.workingDirectory)
     posix_spawn_file_actions_addchdir_np(&setup.actions, options.workingDirectory->c_str());
 
+  const RunningChild running;
   const pid_t pid = spawn(argv, buildEnvironment(options.environment), setup);
   out.write.reset();
   err.write.reset();
@@ -209,16 +231,22 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
     if (outOpen) fds.push_back({out.read.get(), POLLIN, 0});
     if (errOpen) fds.push_back({err.read.get(), POLLIN, 0});
     if (in.write.get() >= 0) fds.push_back({in.write.get(), POLLOUT, 0});
-    int waitMs = -1;
+    // Wakes up now and then even without a deadline: a terminating signal may be delivered to
+    // another thread, and must still reach this child.
+    int waitMs = 250;
     if (hasDeadline) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) {
         result.timedOut = true;
         break;
       }
-      waitMs = static_cast<int>(std::min<long long>(left, 1000));
+      waitMs = static_cast<int>(std::min<long long>(left, waitMs));
     }
     int ready = ::poll(fds.data(), fds.size(), waitMs);
+    if (int signal = pendingTerminationSignal()) {
+      stopChild(pid, signal);
+      throw Interrupted(signal, formatCommand(argv));
+    }
     if (ready < 0 && errno != EINTR) break;
     for (const auto& fd : fds) {
       if (!fd.revents) continue;
@@ -248,11 +276,18 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
   }
   in.write.reset();
 
+  // The deadline holds after the pipes close too: a child that closes its stdio (or hands it to a
+  // daemon) and keeps running must not escape the timeout.
   int status = 0;
+  auto pause = std::chrono::milliseconds(1);
   while (true) {
-    pid_t done = ::waitpid(pid, &status, result.timedOut ? WNOHANG : 0);
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
     if (done < 0 && errno != EINTR) break;
+    if (int signal = pendingTerminationSignal()) {
+      stopChild(pid, signal);
+      throw Interrupted(signal, formatCommand(argv));
+    }
     if (result.timedOut || (hasDeadline && Clock::now() >= deadline)) {
       result.timedOut = true;
       ::kill(pid, SIGTERM);
@@ -264,6 +299,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
       }
       break;
     }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }
   decodeStatus(status, result);
   if (result.timedOut) result.exitCode = -1;
@@ -288,6 +325,7 @@ ProcessResult runChecked(const std::vector<std::string>& argv, const ProcessOpti
 
 int runInteractive(const std::vector<std::string>& argv, const Environment& environment) {
   SpawnSetup setup;
+  const RunningChild running;
   const pid_t pid = spawn(argv, buildEnvironment(environment), setup);
   // While the child owns the terminal, Ctrl-C goes to it; gardensync waits for its exit code.
   struct sigaction ignore {}, oldInt {}, oldQuit {};
@@ -296,6 +334,9 @@ int runInteractive(const std::vector<std::string>& argv, const Environment& envi
   sigaction(SIGQUIT, &ignore, &oldQuit);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    // SIGINT and SIGQUIT are the child's own (it shares the terminal); SIGTERM and SIGHUP were
+    // sent to gardensync alone and are passed on.
+    if (int signal = pendingTerminationSignal(); signal && signal != SIGINT) ::kill(pid, signal);
   }
   sigaction(SIGINT, &oldInt, nullptr);
   sigaction(SIGQUIT, &oldQuit, nullptr);

@@ -1,5 +1,7 @@
 #include "gardensync/util/text.h"
 
+#include <fmt/format.h>
+
 namespace gardensync::util {
 
 namespace {
@@ -15,6 +17,66 @@ std::string trim(std::string_view text) {
 std::string trimEnd(std::string_view text) {
   const size_t last = text.find_last_not_of(kWhitespace);
   return last == std::string_view::npos ? std::string() : std::string(text.substr(0, last + 1));
+}
+
+std::optional<size_t> findControlCharacter(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<size_t> findInvalidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    size_t length = 0;
+    char32_t minimum = 0;
+    char32_t code = 0;
+    if (lead < 0x80) length = 1, code = lead;
+    else if ((lead & 0xe0) == 0xc0) length = 2, minimum = 0x80, code = lead & 0x1f;
+    else if ((lead & 0xf0) == 0xe0) length = 3, minimum = 0x800, code = lead & 0x0f;
+    else if ((lead & 0xf8) == 0xf0) length = 4, minimum = 0x10000, code = lead & 0x07;
+    else return i;
+    if (i + length > text.size()) return i;
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80) return i;
+      code = (code << 6) | (next & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8.
+    if (length > 1 && (code < minimum || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))) return i;
+    i += length;
+  }
+  return std::nullopt;
+}
+
+std::string csvField(std::string_view text) {
+  const bool quote = text.find_first_of(",\"\r\n") != std::string_view::npos ||
+                     (!text.empty() && (text.front() == ' ' || text.back() == ' '));
+  if (!quote) return std::string(text);
+  std::string field = "\"";
+  for (char c : text) {
+    if (c == '"') field += '"';
+    field += c;
+  }
+  return field + "\"";
+}
+
+std::string describeControlCharacter(char c) {
+  const auto code = static_cast<unsigned char>(c);
+  const char* name = nullptr;
+  switch (code) {
+    case 0x00: name = "NUL"; break;
+    case 0x09: name = "tab"; break;
+    case 0x0a: name = "line feed"; break;
+    case 0x0d: name = "carriage return"; break;
+    case 0x1b: name = "escape"; break;
+    case 0x7f: name = "delete"; break;
+    default: break;
+  }
+  return name ? fmt::format("U+{:04X} ({})", code, name) : fmt::format("U+{:04X}", code);
 }
 
 }  // namespace gardensync::util

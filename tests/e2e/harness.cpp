@@ -116,12 +116,12 @@ bool Project::exists(const std::string& relative) const { return fs::exists(root
 
 void Project::remove(const std::string& relative) const { fs::remove_all(root_ / relative); }
 
-Run Project::gardensync(const std::vector<std::string>& args) const {
+Run Project::gardensync(const std::vector<std::string>& args, std::chrono::milliseconds timeout) const {
   std::vector<std::string> argv{GARDENSYNC_BINARY, "--root", root_.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   util::ProcessOptions options;
   options.environment.set = env_;
-  options.timeout = 10min;
+  options.timeout = timeout;
   options.workingDirectory = root_;
   auto result = util::runProcess(argv, options);
   return {result.exitCode, result.stdoutText, result.stderrText};

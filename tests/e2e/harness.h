@@ -3,7 +3,9 @@
 // own project folder, HOME (so its own Mutagen daemon) and cache, and cleans them up.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -62,7 +64,8 @@ public:
   bool exists(const std::string& relative) const;
   void remove(const std::string& relative) const;
 
-  Run gardensync(const std::vector<std::string>& args) const;
+  Run gardensync(const std::vector<std::string>& args,
+                 std::chrono::milliseconds timeout = std::chrono::minutes(10)) const;
   std::string container(const std::string& deploy) const { return "gs-" + name_ + "-" + deploy; }
 
   // Inside a container.

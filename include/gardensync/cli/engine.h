@@ -19,4 +19,7 @@ struct Engine {
 
 Engine openEngine(Context& context, bool startDaemon);
 
+// The user's home folder, where the data directories live; throws Error when there is none.
+std::filesystem::path requireHome();
+
 }  // namespace gardensync::cli

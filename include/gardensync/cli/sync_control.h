@@ -21,6 +21,7 @@ struct ApplySummary {
   size_t created = 0;
   size_t terminated = 0;
   size_t unchanged = 0;
+  std::vector<std::string> identifiers;  // of the planned sessions: the ones created and the ones kept
 };
 
 // Makes the sessions of `deploys` match `planned` (see mutagen::diffSessions).
@@ -28,10 +29,11 @@ ApplySummary applySessions(const mutagen::SessionClient& client, const std::stri
                            const std::vector<std::string>& deploys, const std::vector<sync::PlannedSession>& planned,
                            const std::vector<mutagen::SessionStatus>& running);
 
-// Waits until every named session has completed a full cycle, showing progress. Throws Error
-// when one halts or the wait times out.
+// Waits until every session of `identifiers` (ApplySummary::identifiers) has completed a full
+// cycle, showing progress. Sessions of the same names created by anyone else are not waited for.
+// Throws Error when one halts, disappears (stopped from elsewhere) or the wait times out.
 std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& client, const std::string& project,
-                                                const std::vector<std::string>& names);
+                                                const std::vector<std::string>& identifiers);
 
 // Prints sync events (changes synced, conflicts, problems, halts) until Ctrl-C.
 void followSessions(const mutagen::SessionClient& client, const std::string& project);

@@ -50,7 +50,9 @@ public:
   void error(const YAML::Node& at, std::string_view keyPath, std::string message);
   void warning(const YAML::Node& at, std::string_view keyPath, std::string message);
 
-  // Each returns nullopt when the key is absent (after an error if `required`) or malformed.
+  // Each returns nullopt when the key is absent (after an error if `required`) or malformed. No
+  // string read may hold a NUL byte: no command-line argument can carry one, so it would be cut
+  // short where it is used.
   bool isMap(const YAML::Node& node, std::string_view keyPath);
   std::optional<std::string> string(const YAML::Node& map, const char* key, std::string_view path,
                                     bool required = false);
@@ -61,6 +63,14 @@ public:
   std::optional<int> integer(const YAML::Node& map, const char* key, std::string_view path,
                              bool required = false);
   std::optional<bool> boolean(const YAML::Node& map, const char* key, std::string_view path);
+  // A string that names something on disk or in a container, a pattern or a label: besides
+  // string(), it must be valid UTF-8 without control characters (0x00-0x1f, 0x7f).
+  std::optional<std::string> plainString(const YAML::Node& map, const char* key, std::string_view path,
+                                         bool required = false);
+  std::optional<std::vector<std::string>> plainStringList(const YAML::Node& map, const char* key,
+                                                          std::string_view path);
+  // Reports `value` (read from `at`) unless it is plain text as above; returns whether it is.
+  bool checkPlainText(const YAML::Node& at, std::string_view keyPath, std::string_view value);
   // Permission bits: `0644`, "0644" and `0o644` read as octal and must fit 0-0777; `0` is 0. A
   // plain decimal such as `400` is an error: YAML 1.2 reads it as decimal 400 (0620), which is
   // never what was meant.

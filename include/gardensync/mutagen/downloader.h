@@ -38,6 +38,10 @@ DownloadResult downloadFile(const std::string& url, const std::filesystem::path&
                             const DownloadOptions& options = {});
 
 // Downloads a small text resource (SHA256SUMS) into memory, with the same rules.
+// The protocols a redirect from `url` may lead to: an https URL never falls back to plain http
+// (a redirect there would drop the transport security the user chose).
+std::string allowedRedirectProtocols(std::string_view url);
+
 std::string downloadText(const std::string& url, const DownloadOptions& options = {});
 
 }  // namespace gardensync::mutagen

@@ -37,6 +37,7 @@ struct SessionChanges {
   std::vector<sync::PlannedSession> create;  // new, or replacing a changed one
   std::vector<std::string> terminate;        // identifiers: changed, removed or duplicates
   std::vector<std::string> unchanged;        // names of sessions left as they are
+  std::vector<std::string> unchangedIds;     // and their identifiers
 };
 
 // Pure: compares by session name and the spec-hash label.

@@ -3,6 +3,7 @@
 // named containers on the local Docker Engine.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -34,13 +35,17 @@ struct DeployPlan {
 // target stage.
 std::string buildVersion(const config::Action& build);
 
+// Whether a container of the project was made from the checkout at `projectRoot` (its root label;
+// containers without one predate the label and count as this checkout's).
+bool belongsToThisCheckout(const ContainerInfo& container, const std::filesystem::path& projectRoot);
+
 class LocalDocker {
 public:
   LocalDocker(const config::ProjectConfig& config, const DockerCli& docker) : config_(config), docker_(docker) {}
 
   BuildResult build(const config::Action& build, const std::function<void(std::string_view)>& onOutput) const;
   // `deploy` must have its build outputs resolved. Throws when a container of that name exists
-  // but is not this project's.
+  // but is not this project's, or is another checkout's of it.
   DeployPlan planDeploy(const config::Action& deploy, bool withSync) const;
   // Runs, replaces or starts the container as planned (nothing when Unchanged).
   void applyDeploy(const DeployPlan& plan) const;

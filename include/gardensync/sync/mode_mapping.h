@@ -16,4 +16,7 @@ struct MutagenMode {
 
 MutagenMode toMutagen(config::SyncMode mode);
 
+// Whether files can be written to the local side: two-way and the reverse modes.
+bool localSideReceives(config::SyncMode mode);
+
 }  // namespace gardensync::sync

@@ -17,6 +17,9 @@ namespace gardensync::sync {
 inline constexpr const char* kProjectLabel = "gardensync.io/project";
 inline constexpr const char* kDeployLabel = "gardensync.io/deploy";
 inline constexpr const char* kSpecHashLabel = "gardensync.io/spec-hash";
+// On containers: the project's root folder, so two checkouts of one project (same name) never
+// take over or remove each other's containers.
+inline constexpr const char* kProjectRootLabel = "gardensync.io/project-root";
 // The Garden mode, so `sync status` can tell source from target without the config.
 inline constexpr const char* kGardenModeLabel = "gardensync.io/garden-mode";
 
@@ -39,6 +42,7 @@ struct PlannedSession {
   config::SyncMode syncMode = config::SyncMode::OneWaySafe;
   bool containerIsAlpha = false;
   std::filesystem::path localPath;
+  bool localPathIsExplicit = false;  // the source was written as an absolute path
   std::string containerPath;
   size_t pathIndex = 0;
 };

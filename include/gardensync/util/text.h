@@ -1,6 +1,7 @@
 // Small text helpers shared by the layers that read other programs' output and config text.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,5 +11,21 @@ namespace gardensync::util {
 std::string trim(std::string_view text);
 // Without trailing whitespace: command output, where leading spaces may matter.
 std::string trimEnd(std::string_view text);
+
+// The byte offset of the first ASCII control character (0x00-0x1f, 0x7f), if any. Paths, names,
+// excludes and labels must not carry one: a NUL cuts a command-line argument short, a newline
+// splits a line-based format.
+std::optional<size_t> findControlCharacter(std::string_view text);
+
+// The byte offset where `text` stops being valid UTF-8, if it does.
+std::optional<size_t> findInvalidUtf8(std::string_view text);
+
+// `text` as one field of a CSV record: quoted (quotes doubled) when it holds a comma, a quote, a
+// line break or edge spaces. Mutagen's `--ignore` and Docker's `--mount` read their values as
+// CSV, so a bare `q'"` would be a parse error there and `a,b` two values.
+std::string csvField(std::string_view text);
+
+// "U+0000 (NUL)", "U+000A (line feed)", "U+001B": for error messages about a character.
+std::string describeControlCharacter(char c);
 
 }  // namespace gardensync::util

@@ -76,6 +76,11 @@ TEST(Download, FollowsRedirects) {
   EXPECT_EQ(result.sha256, util::sha256Hex("moved"));
 }
 
+TEST(Download, AnHttpsUrlRedirectsOnlyToHttps) {
+  EXPECT_EQ(allowedRedirectProtocols("https://github.com/mutagen-io/x.tar.gz"), "https");
+  EXPECT_EQ(allowedRedirectProtocols("http://127.0.0.1:8080/x.tar.gz"), "http,https");
+}
+
 TEST(Download, ReadsFileUrls) {
   TempDir temp;
   writeFile(temp / "source", kBody);

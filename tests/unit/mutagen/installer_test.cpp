@@ -145,6 +145,18 @@ TEST_F(Installer, InstallsFromAMirrorThenUsesTheCache) {
   EXPECT_EQ(assetRequests, 1);
 }
 
+// Under `umask 000` a plain create_directories makes 0777 folders anyone could swap the binary in.
+TEST_F(Installer, CacheFoldersArePrivateWhateverTheUmask) {
+  publishRelease("0.18.1");
+  const mode_t old = ::umask(0);
+  const MutagenTool tool = ensureMutagen(options());
+  ::umask(old);
+  auto mode = [](const fs::path& p) { return fs::status(p).permissions() & fs::perms::all; };
+  EXPECT_EQ(mode(cacheRoot), fs::perms::owner_all);
+  EXPECT_EQ(mode(cacheRoot / "mutagen"), fs::perms::owner_all);
+  EXPECT_EQ(mode(tool.directory), fs::perms::owner_all);
+}
+
 TEST_F(Installer, InstallsFromAFileUrlMirror) {
   publishRelease("0.18.1");
   InstallOptions installOptions = options();

@@ -30,6 +30,16 @@ TEST(SessionArgs, ContainerSideGetsOwnershipFlags) {
                           "id:1000", "--default-file-mode-beta", "0644", "/src", "docker://gs-shop-api/app"));
 }
 
+// Mutagen reads --ignore as CSV: a quote must arrive quoted, or the create fails.
+TEST(SessionArgs, IgnorePatternsAreWrittenAsCsvFields) {
+  auto s = session(false);
+  s.ignore = {"q'\"", " lead", "plain/**"};
+  auto args = createArgs(s);
+  EXPECT_NE(std::find(args.begin(), args.end(), "\"q'\"\"\""), args.end());
+  EXPECT_NE(std::find(args.begin(), args.end(), "\" lead\""), args.end());
+  EXPECT_NE(std::find(args.begin(), args.end(), "plain/**"), args.end());
+}
+
 TEST(SessionArgs, ReverseModesPutOwnershipOnAlpha) {
   auto args = createArgs(session(true));
   EXPECT_NE(std::find(args.begin(), args.end(), "--default-owner-alpha"), args.end());

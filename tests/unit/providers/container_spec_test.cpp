@@ -20,9 +20,12 @@ TEST(ContainerSpec, MapsTheDeployOntoDockerRunFlags) {
   const std::string cache = fixture("container-spec/cache").lexically_normal().string();
   EXPECT_THAT(spec.runArgs,
               ElementsAre("--name", "gs-shop-api", "--label", "gardensync.io/project=shop", "--label",
-                          "gardensync.io/deploy=api", "--label", "gardensync.io/container-spec=" + spec.specHash,
-                          "--env", "MODE=dev", "--publish", "127.0.0.1:18080:8080/tcp", "--volume",
-                          "gs-shop-api-data:/data", "--volume", cache + ":/cache", "--entrypoint", "node",
+                          "gardensync.io/deploy=api", "--label",
+                          "gardensync.io/project-root=" + config.project.root.string(), "--label",
+                          "gardensync.io/container-spec=" + spec.specHash,
+                          "--env", "MODE=dev", "--publish", "127.0.0.1:18080:8080/tcp", "--mount",
+                          "type=volume,source=gs-shop-api-data,target=/data", "--mount",
+                          "type=bind,source=" + cache + ",target=/cache", "--entrypoint", "node",
                           "shop/api:1", "server.js", "--port", "8080"));
 }
 

@@ -44,6 +44,26 @@ TEST(Process, TimesOut) {
   EXPECT_FALSE(result.ok());
 }
 
+TEST(Process, TimeoutHoldsAfterTheChildClosesItsOutput) {
+  ProcessOptions options;
+  options.timeout = 300ms;
+  const auto start = std::chrono::steady_clock::now();
+  ProcessResult result = runProcess({"sh", "-c", "exec >&- 2>&-; sleep 30"}, options);
+  EXPECT_TRUE(result.timedOut);
+  // Not a timing threshold: without the fix the call returns only when sleep exits, after 30 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 25s);
+}
+
+TEST(Process, RefusesToRunAnArgumentWithANulByte) {
+  using namespace std::string_literals;
+  try {
+    runProcess({"printf", "%s", "/\0x"s});
+    FAIL() << "a NUL byte would have cut the argument short";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("argument 2 contains a NUL byte"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Process, CheckedFailureCarriesCommandAndStderr) {
   try {
     runChecked({"sh", "-c", "echo boom >&2; exit 7"}, {}, "probe");
