@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <system_error>
 
+#include <fmt/format.h>
+
+#include "gardensync/util/error.h"
+
 namespace gardensync::config {
 
 namespace fs = std::filesystem;
@@ -52,9 +56,11 @@ bool isConfigFileName(std::string_view name) {
 std::vector<fs::path> findConfigFiles(const fs::path& root, const std::vector<std::string>& excludeGlobs) {
   std::vector<fs::path> files;
   std::error_code ec;
+  fs::path last = root;  // where the walk was when an error stopped it
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   for (; it != end; it.increment(ec)) {
     if (ec) break;
+    last = it->path();
     const fs::path& path = it->path();
     const std::string name = path.filename().string();
     const std::string relative = path.lexically_relative(root).generic_string();
@@ -67,6 +73,11 @@ std::vector<fs::path> findConfigFiles(const fs::path& root, const std::vector<st
     }
     if (!excluded && isConfigFileName(name) && it->is_regular_file(ec)) files.push_back(path);
   }
+  // A walk cut short would silently leave out every config file after the error.
+  if (ec)
+    throw Error(fmt::format("cannot read the project folder at {} while looking for config files: {}",
+                            last.string(), ec.message()),
+                "fix that folder, or leave it out with scan.exclude in the project file");
   std::sort(files.begin(), files.end());
   return files;
 }

@@ -91,7 +91,8 @@ std::string tail(const fs::path& file, size_t maxBytes) {
 
 }  // namespace
 
-MutagenCli::MutagenCli(fs::path binary, fs::path dataDir) : binary_(std::move(binary)), dataDir_(std::move(dataDir)) {}
+MutagenCli::MutagenCli(fs::path binary, fs::path dataDir, const util::CommandRunner& runner)
+    : binary_(std::move(binary)), dataDir_(std::move(dataDir)), runner_(runner) {}
 
 util::Environment MutagenCli::environment() const {
   util::Environment env;
@@ -107,14 +108,14 @@ util::ProcessResult MutagenCli::run(const std::vector<std::string>& args, std::c
   util::ProcessOptions options;
   options.environment = environment();
   options.timeout = timeout;
-  return util::runChecked(argv, options, what);
+  return runner_.runChecked(argv, options, what);
 }
 
 bool MutagenCli::daemonResponds() const {
   util::ProcessOptions options;
   options.environment = environment();
   options.timeout = 10s;
-  return util::runProcess({binary_.string(), "sync", "list", "--template", "{{ json . }}"}, options).ok();
+  return runner_.run({binary_.string(), "sync", "list", "--template", "{{ json . }}"}, options).ok();
 }
 
 void MutagenCli::stopDaemon() const {
@@ -123,7 +124,7 @@ void MutagenCli::stopDaemon() const {
   util::ProcessOptions options;
   options.environment = environment();
   options.timeout = 15s;
-  util::runProcess({binary.string(), "daemon", "stop"}, options);
+  runner_.run({binary.string(), "daemon", "stop"}, options);
   // `mutagen daemon stop` returns before the daemon has exited: wait for it. The recorded pid is
   // only waited for, and killed as a last resort, while it is still provably that daemon.
   if (record && record->pid > 0) {

@@ -43,7 +43,7 @@ std::string SessionClient::create(const sync::PlannedSession& session,
   options.environment = cli_.environment();
   options.timeout = 3min;  // the first session per container installs Mutagen's agent
   options.onStdout = onOutput;
-  const auto result = util::runChecked(argv, options, "creating sync session " + session.name);
+  const auto result = cli_.runner().runChecked(argv, options, "creating sync session " + session.name);
   // Mutagen prints progress lines ending in \r, then "Created session sync_...".
   const std::string marker = "Created session ";
   const size_t at = result.stdoutText.rfind(marker);

@@ -29,6 +29,16 @@ ContainerInfo parseInspect(const nlohmann::json& item) {
   return info;
 }
 
+// Docker's inspect output: a JSON array. Anything else is an error carrying what was printed.
+nlohmann::json parseJsonArray(const std::string& text, const std::string& command, const std::string& stderrText = {}) {
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_array()) return parsed;
+  std::string shown = util::trimEnd(text);
+  if (shown.size() > 500) shown = shown.substr(0, 500) + "...";
+  throw ToolError("Docker printed something that is not the expected JSON list", command,
+                  util::trimEnd(stderrText.empty() ? shown : stderrText + "\n" + shown));
+}
+
 }  // namespace
 
 util::ProcessResult DockerCli::docker(const std::vector<std::string>& args, std::chrono::seconds timeout,
@@ -37,7 +47,7 @@ util::ProcessResult DockerCli::docker(const std::vector<std::string>& args, std:
   argv.insert(argv.end(), args.begin(), args.end());
   util::ProcessOptions options;
   options.timeout = timeout;
-  return util::runChecked(argv, options, what);
+  return runner_.runChecked(argv, options, what);
 }
 
 void DockerCli::checkAvailable() const {
@@ -45,7 +55,7 @@ void DockerCli::checkAvailable() const {
     throw Error("the docker CLI is not on PATH", "install Docker (the local-docker provider runs Deploys as containers)");
   util::ProcessOptions options;
   options.timeout = 20s;
-  auto result = util::runProcess({"docker", "version", "--format", "{{.Server.Version}}"}, options);
+  auto result = runner_.run({"docker", "version", "--format", "{{.Server.Version}}"}, options);
   if (!result.ok())
     throw ToolError("the Docker Engine does not answer", "docker version", result.stderrText,
                     "start Docker, or point DOCKER_HOST / DOCKER_CONTEXT at a running engine");
@@ -54,7 +64,7 @@ void DockerCli::checkAvailable() const {
 bool DockerCli::imageExists(const std::string& reference) const {
   util::ProcessOptions options;
   options.timeout = 30s;
-  return util::runProcess({"docker", "image", "inspect", "--format", "{{.Id}}", reference}, options).ok();
+  return runner_.run({"docker", "image", "inspect", "--format", "{{.Id}}", reference}, options).ok();
 }
 
 void DockerCli::build(const std::vector<std::string>& args, const std::function<void(std::string_view)>& onOutput) const {
@@ -64,20 +74,24 @@ void DockerCli::build(const std::vector<std::string>& args, const std::function<
   options.timeout = 30min;
   options.onStdout = onOutput;
   options.onStderr = onOutput;
-  util::runChecked(argv, options, "docker build");
+  runner_.runChecked(argv, options, "docker build");
 }
 
 std::optional<ContainerInfo> DockerCli::inspectContainer(const std::string& name) const {
   util::ProcessOptions options;
   options.timeout = 30s;
-  auto result = util::runProcess({"docker", "container", "inspect", name}, options);
+  auto result = runner_.run({"docker", "container", "inspect", name}, options);
   if (!result.ok()) {
     if (result.stderrText.find("No such") != std::string::npos) return std::nullopt;
     throw ToolError(fmt::format("cannot inspect container {}", name), "docker container inspect " + name,
                     result.stderrText);
   }
-  auto parsed = nlohmann::json::parse(result.stdoutText, nullptr, false);
-  if (!parsed.is_array() || parsed.empty()) return std::nullopt;
+  // Anything but one container's JSON is a broken answer, not "no container": reading it as
+  // absent would create a second container or skip stopping the syncs of a running one.
+  auto parsed = parseJsonArray(result.stdoutText, "docker container inspect " + name);
+  if (parsed.size() != 1)
+    throw ToolError(fmt::format("docker container inspect {} described {} containers, expected 1", name, parsed.size()),
+                    "docker container inspect " + name, util::trimEnd(result.stdoutText));
   return parseInspect(parsed[0]);
 }
 
@@ -93,9 +107,9 @@ std::vector<ContainerInfo> DockerCli::listContainers(const std::map<std::string,
   // since `ps` makes it exit 1 but still print the others.
   util::ProcessOptions options;
   options.timeout = 30s;
-  auto parsed = nlohmann::json::parse(util::runProcess(inspect, options).stdoutText, nullptr, false);
-  if (parsed.is_array())
-    for (const auto& item : parsed) containers.push_back(parseInspect(item));
+  const auto result = runner_.run(inspect, options);
+  for (const auto& item : parseJsonArray(result.stdoutText, util::formatCommand(inspect), result.stderrText))
+    containers.push_back(parseInspect(item));
   return containers;
 }
 
@@ -110,7 +124,7 @@ void DockerCli::start(const std::string& name) const { docker({"start", name}, 6
 void DockerCli::remove(const std::string& name) const {
   util::ProcessOptions options;
   options.timeout = 60s;
-  auto result = util::runProcess({"docker", "rm", "-f", name}, options);
+  auto result = runner_.run({"docker", "rm", "-f", name}, options);
   if (!result.ok() && result.stderrText.find("No such") == std::string::npos)
     throw ToolError(fmt::format("cannot remove container {}", name), "docker rm -f " + name, result.stderrText);
 }
@@ -121,7 +135,7 @@ util::ProcessResult DockerCli::exec(const std::string& container, const std::vec
   argv.insert(argv.end(), command.begin(), command.end());
   util::ProcessOptions options;
   options.timeout = timeout;
-  return util::runProcess(argv, options);
+  return runner_.run(argv, options);
 }
 
 }  // namespace gardensync::providers

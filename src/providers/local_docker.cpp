@@ -62,9 +62,11 @@ std::string buildVersion(const config::Action& build) {
   const auto ignore = readDockerignore(build.dir);
   std::vector<fs::path> files;
   std::error_code ec;
+  fs::path last = build.dir;
   fs::recursive_directory_iterator it(build.dir, fs::directory_options::skip_permission_denied, ec), end;
   for (; it != end; it.increment(ec)) {
     if (ec) break;
+    last = it->path();
     const std::string name = it->path().filename().string();
     if (it->is_directory(ec) && !it->is_symlink(ec)) {
       if (name == ".git" || name == ".garden") it.disable_recursion_pending();
@@ -73,6 +75,10 @@ std::string buildVersion(const config::Action& build) {
     if (ignoredByDocker(ignore, it->path().lexically_relative(build.dir).generic_string())) continue;
     files.push_back(it->path());
   }
+  // A version from part of the context would miss changes and reuse a stale image.
+  if (ec)
+    throw Error(fmt::format("Build {}: cannot read its build context at {}: {}", build.name, last.string(), ec.message()),
+                "fix that folder, or exclude it in .dockerignore");
   std::sort(files.begin(), files.end());
   util::Sha256 hash;
   auto add = [&hash](std::string_view text) {

@@ -310,7 +310,13 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
 ProcessResult runChecked(const std::vector<std::string>& argv, const ProcessOptions& options,
                          const std::string& what) {
   ProcessResult result = runProcess(argv, options);
-  if (result.ok()) return result;
+  requireSuccess(argv, options, result, what);
+  return result;
+}
+
+void requireSuccess(const std::vector<std::string>& argv, const ProcessOptions& options, const ProcessResult& result,
+                    const std::string& what) {
+  if (result.ok()) return;
   std::string stderrText = trimEnd(result.stderrText);
   if (stderrText.empty()) stderrText = result.stdoutText;
   const std::string subject = what.empty() ? argv.front() : what;

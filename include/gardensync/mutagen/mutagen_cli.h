@@ -8,16 +8,18 @@
 #include <string>
 #include <vector>
 
-#include "gardensync/util/process.h"
+#include "gardensync/util/command_runner.h"
 
 namespace gardensync::mutagen {
 
 class MutagenCli {
 public:
-  MutagenCli(std::filesystem::path binary, std::filesystem::path dataDir);
+  MutagenCli(std::filesystem::path binary, std::filesystem::path dataDir,
+             const util::CommandRunner& runner = util::systemRunner());
 
   const std::filesystem::path& binary() const { return binary_; }
   const std::filesystem::path& dataDir() const { return dataDir_; }
+  const util::CommandRunner& runner() const { return runner_; }
 
   // The environment for Mutagen commands (MUTAGEN_DATA_DIRECTORY, autostart off).
   util::Environment environment() const;
@@ -37,6 +39,7 @@ public:
 private:
   std::filesystem::path binary_;
   std::filesystem::path dataDir_;
+  const util::CommandRunner& runner_;
 };
 
 }  // namespace gardensync::mutagen

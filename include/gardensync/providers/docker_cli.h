@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "gardensync/util/process.h"
+#include "gardensync/util/command_runner.h"
 
 namespace gardensync::providers {
 
@@ -25,6 +25,8 @@ struct ContainerInfo {
 
 class DockerCli {
 public:
+  explicit DockerCli(const util::CommandRunner& runner = util::systemRunner()) : runner_(runner) {}
+
   // Throws Error with a hint when the docker CLI is missing or the engine does not answer.
   void checkAvailable() const;
 
@@ -40,6 +42,7 @@ public:
                            std::chrono::seconds timeout = std::chrono::seconds(30)) const;
 
 private:
+  const util::CommandRunner& runner_;
   util::ProcessResult docker(const std::vector<std::string>& args, std::chrono::seconds timeout,
                              const std::string& what) const;
 };

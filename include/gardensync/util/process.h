@@ -49,6 +49,11 @@ std::string formatCommand(const std::vector<std::string>& argv);
 // be started (naming the program and the reason); a non-zero exit is returned, not thrown.
 ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
+// Throws ToolError (command, exit code or signal or timeout, stderr) unless `result` is a zero
+// exit; `what` names the step in the message (default: the program).
+void requireSuccess(const std::vector<std::string>& argv, const ProcessOptions& options, const ProcessResult& result,
+                    const std::string& what = {});
+
 // Like runProcess, but throws ToolError (command, exit code, stderr) unless it exits 0.
 ProcessResult runChecked(const std::vector<std::string>& argv, const ProcessOptions& options = {},
                          const std::string& what = {});

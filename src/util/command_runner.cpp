@@ -1,0 +1,21 @@
+#include "gardensync/util/command_runner.h"
+
+namespace gardensync::util {
+
+ProcessResult CommandRunner::runChecked(const std::vector<std::string>& argv, const ProcessOptions& options,
+                                        const std::string& what) const {
+  ProcessResult result = run(argv, options);
+  requireSuccess(argv, options, result, what);
+  return result;
+}
+
+ProcessResult SystemRunner::run(const std::vector<std::string>& argv, const ProcessOptions& options) const {
+  return runProcess(argv, options);
+}
+
+const CommandRunner& systemRunner() {
+  static const SystemRunner runner;
+  return runner;
+}
+
+}  // namespace gardensync::util

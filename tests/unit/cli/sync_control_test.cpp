@@ -1,0 +1,135 @@
+#include "gardensync/cli/sync_control.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "../fake_runner.h"
+#include "gardensync/util/error.h"
+
+namespace gardensync::cli {
+namespace {
+
+using testing::answer;
+using testing::FakeRunner;
+
+std::string session(const std::string& id, const std::string& name, const std::string& status, int cycles,
+                    const std::string& hash = "h1") {
+  return R"({"identifier":")" + id + R"(","name":")" + name +
+         R"(","labels":{"gardensync.io/project":"shop","gardensync.io/deploy":"api","gardensync.io/spec-hash":")" +
+         hash + R"("},"status":")" + status + R"(",)" +
+         (cycles ? R"("successfulCycles":)" + std::to_string(cycles) + "," : std::string()) +
+         R"("alpha":{"connected":true},"beta":{"connected":true}})";
+}
+
+std::string list(const std::vector<std::string>& sessions) {
+  std::string text = "[";
+  for (const auto& s : sessions) text += (text.size() > 1 ? "," : "") + s;
+  return text + "]";
+}
+
+sync::PlannedSession planned(const std::string& name, const std::string& hash) {
+  sync::PlannedSession s;
+  s.deploy = "api";
+  s.name = name;
+  s.mode = "two-way-safe";
+  s.alpha = "/src";
+  s.beta = "docker://gs-shop-api/app";
+  s.labels = {{sync::kProjectLabel, "shop"}, {sync::kDeployLabel, "api"}, {sync::kSpecHashLabel, hash}};
+  return s;
+}
+
+struct Fixture {
+  FakeRunner runner;
+  mutagen::MutagenCli cli{"mutagen", "/data", runner};
+  mutagen::SessionClient client{cli};
+};
+
+TEST(SyncControl, WaitEndsWhenTheSessionsItStartedHaveSynced) {
+  Fixture f;
+  f.runner.on({"sync", "list"}, {answer(0, list({session("sync_1", "api-0", "scanning", 0)})),
+                                 answer(0, list({session("sync_1", "api-0", "watching", 1)}))});
+  auto views = waitForInitialSync(f.client, "shop", {"sync_1"});
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_EQ(f.runner.countCalls("list"), 2u);
+}
+
+// Another gardensync's session of the same name, still scanning, is none of this run's business.
+TEST(SyncControl, WaitIgnoresSessionsOfTheSameNameItDidNotStart) {
+  Fixture f;
+  f.runner.on({"sync", "list"}, {answer(0, list({session("sync_other", "api-0", "scanning", 0),
+                                                 session("sync_1", "api-0", "watching", 1)}))});
+  EXPECT_EQ(waitForInitialSync(f.client, "shop", {"sync_1"}).size(), 1u);
+}
+
+TEST(SyncControl, WaitEndsWithAnErrorWhenItsSessionsAreStoppedFromElsewhere) {
+  Fixture f;
+  f.runner.on({"sync", "list"}, {answer(0, list({session("sync_1", "api-0", "scanning", 0)})), answer(0, "[]")});
+  try {
+    waitForInitialSync(f.client, "shop", {"sync_1"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("disappeared while waiting"));
+    EXPECT_THAT(e.hint(), ::testing::HasSubstr("gardensync sync start"));
+  }
+}
+
+TEST(SyncControl, WaitReportsAHaltWithAdvice) {
+  Fixture f;
+  f.runner.on({"sync", "list"}, {answer(0, list({session("sync_1", "api-0", "halted-on-root-emptied", 0)}))});
+  try {
+    waitForInitialSync(f.client, "shop", {"sync_1"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "sync api-0 halted: halted-on-root-emptied");
+    EXPECT_THAT(e.hint(), ::testing::HasSubstr("sync restart"));
+  }
+}
+
+TEST(SyncControl, ADaemonThatDiedDuringTheWaitIsExplained) {
+  Fixture f;
+  f.runner.on({"sync", "list"}, {answer(1, "", "Error: unable to connect to daemon: connection refused")});
+  try {
+    waitForInitialSync(f.client, "shop", {"sync_1"});
+    FAIL();
+  } catch (const ToolError&) {
+    FAIL() << "the raw Mutagen error reached the user";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("Mutagen daemon stopped while waiting"));
+    EXPECT_THAT(e.hint(), ::testing::HasSubstr("gardensync sync start"));
+  }
+}
+
+TEST(SyncControl, ApplyCreatesOnlyWhatChangedAndReturnsEveryIdentifierToWaitFor) {
+  Fixture f;
+  f.runner.on({"sync", "terminate"}, {answer(0)});
+  f.runner.on({"sync", "create"}, {answer(0, "Connecting...\rCreated session sync_new\n")});
+  auto running = mutagen::parseSessionList(list({session("sync_kept", "api-0", "watching", 3, "h1"),
+                                                 session("sync_old", "api-1", "watching", 3, "stale")}));
+  auto summary = applySessions(f.client, "shop", {"api"}, {planned("api-0", "h1"), planned("api-1", "h2")}, running);
+  EXPECT_EQ(summary.created, 1u);
+  EXPECT_EQ(summary.unchanged, 1u);
+  EXPECT_EQ(summary.terminated, 1u);
+  EXPECT_THAT(summary.identifiers, ::testing::UnorderedElementsAre("sync_kept", "sync_new"));
+  EXPECT_THAT(f.runner.calls(), ::testing::Contains(::testing::HasSubstr("sync terminate sync_old")));
+}
+
+TEST(SyncControl, ACreateThatNamesNoSessionIsAnError) {
+  Fixture f;
+  f.runner.on({"sync", "create"}, {answer(0, "something unexpected\n")});
+  EXPECT_THROW(applySessions(f.client, "shop", {"api"}, {planned("api-0", "h1")}, {}), ToolError);
+}
+
+TEST(SyncControl, AHangingCreateIsAToolErrorWithTheCommand) {
+  Fixture f;
+  f.runner.on({"sync", "create"}, {testing::timedOut()});
+  try {
+    applySessions(f.client, "shop", {"api"}, {planned("api-0", "h1")}, {});
+    FAIL();
+  } catch (const ToolError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("timed out"));
+    EXPECT_THAT(e.command(), ::testing::HasSubstr("mutagen sync create"));
+  }
+}
+
+}  // namespace
+}  // namespace gardensync::cli
