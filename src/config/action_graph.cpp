@@ -1,8 +1,6 @@
 #include "gardensync/config/action_graph.h"
 
-#include <algorithm>
 #include <map>
-#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -19,15 +17,42 @@ ConfigIssue issueAt(const Position& position, std::string keyPath, std::string m
   return {position.file, position.line, position.column, std::move(keyPath), std::move(message)};
 }
 
+// A cycle longer than this is written with its middle left out: a project can hold cycles of
+// thousands of actions, and every one of them is reported.
+constexpr size_t kCycleShownInFull = 12;
+constexpr size_t kCycleEnds = 5;  // actions shown at each end of a shortened cycle
+
+// "a -> b -> a", from the actions on the cycle in walk order (the first one closes it).
+std::string describeCycle(const std::vector<std::string>& keys) {
+  std::string text;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys.size() > kCycleShownInFull && i == kCycleEnds) {
+      text += fmt::format("... ({} more) -> ", keys.size() - 2 * kCycleEnds);
+      i = keys.size() - kCycleEnds;
+    }
+    text += keys[i] + " -> ";
+  }
+  return text + keys.front();
+}
+
+// One step of a depth-first walk: an action and the next of its dependencies to follow. The walks
+// keep these on the heap, so a chain of any length fits (recursion overflowed the call stack at a
+// few tens of thousands of actions).
+struct Frame {
+  size_t action;
+  size_t next = 0;
+};
+
 }  // namespace
 
 void checkActionGraph(const std::vector<Action>& actions, const std::vector<std::string>& ignoredKeys,
                       std::vector<ConfigIssue>& errors) {
-  std::map<std::string, const Action*> byKey;
-  for (const auto& action : actions) {
-    auto [it, inserted] = byKey.emplace(action.key(), &action);
+  std::map<std::string, size_t> byKey;  // the first action of each key
+  for (size_t i = 0; i < actions.size(); ++i) {
+    const Action& action = actions[i];
+    auto [it, inserted] = byKey.emplace(action.key(), i);
     if (!inserted) {
-      const Position& first = it->second->position;
+      const Position& first = actions[it->second].position;
       const Position& at = action.namePosition.line > 0 ? action.namePosition : action.position;
       errors.push_back(issueAt(at, "name",
                                fmt::format("{} \"{}\" is already defined at {}:{}:{}", toString(action.kind),
@@ -35,42 +60,51 @@ void checkActionGraph(const std::vector<Action>& actions, const std::vector<std:
     }
   }
   const std::set<std::string> ignored(ignoredKeys.begin(), ignoredKeys.end());
-  for (const auto& action : actions) {
-    for (const ActionRef& dep : action.dependencies) {
-      if (byKey.count(refKey(dep)) || ignored.count(refKey(dep))) continue;
+  std::vector<std::vector<size_t>> edges(actions.size());  // the dependencies that exist, in order
+  for (size_t i = 0; i < actions.size(); ++i) {
+    for (const ActionRef& dep : actions[i].dependencies) {
+      const std::string key = refKey(dep);
+      if (auto it = byKey.find(key); it != byKey.end()) {
+        edges[i].push_back(it->second);
+        continue;
+      }
+      if (ignored.count(key)) continue;
       errors.push_back(issueAt(dep.position, dep.keyPath.empty() ? "dependencies" : dep.keyPath,
-                               fmt::format("{} depends on {}, which is not defined", action.key(),
-                                           refKey(dep))));
+                               fmt::format("{} depends on {}, which is not defined", actions[i].key(), key)));
     }
   }
 
   // Depth-first search with colours; each cycle is reported once, at its first action.
   enum class Colour { White, Grey, Black };
-  std::map<std::string, Colour> colour;
-  std::vector<std::string> stack;
-  std::function<void(const Action&)> visit = [&](const Action& action) {
-    colour[action.key()] = Colour::Grey;
-    stack.push_back(action.key());
-    for (const auto& dep : action.dependencies) {
-      auto it = byKey.find(refKey(dep));
-      if (it == byKey.end()) continue;
-      Colour c = colour[it->first];
-      if (c == Colour::Grey) {
-        auto start = std::find(stack.begin(), stack.end(), it->first);
-        std::string cycle;
-        for (auto s = start; s != stack.end(); ++s) cycle += *s + " -> ";
-        cycle += it->first;
-        errors.push_back(issueAt(it->second->position, "dependencies",
-                                 fmt::format("dependency cycle: {}", cycle)));
-      } else if (c == Colour::White) {
-        visit(*it->second);
+  std::vector<Colour> colour(actions.size(), Colour::White);
+  std::vector<size_t> depth(actions.size());  // of a Grey action: its place on `path`
+  std::vector<Frame> path;
+  auto enter = [&](size_t action) {
+    colour[action] = Colour::Grey;
+    depth[action] = path.size();
+    path.push_back({action});
+  };
+  for (const auto& [key, root] : byKey) {
+    if (colour[root] != Colour::White) continue;
+    enter(root);
+    while (!path.empty()) {
+      Frame& frame = path.back();
+      if (frame.next == edges[frame.action].size()) {
+        colour[frame.action] = Colour::Black;
+        path.pop_back();
+        continue;
+      }
+      const size_t dep = edges[frame.action][frame.next++];
+      if (colour[dep] == Colour::White) {
+        enter(dep);  // `frame` is not used after this: the push may move it
+      } else if (colour[dep] == Colour::Grey) {
+        std::vector<std::string> cycle;
+        for (size_t i = depth[dep]; i < path.size(); ++i) cycle.push_back(actions[path[i].action].key());
+        errors.push_back(issueAt(actions[dep].position, "dependencies",
+                                 fmt::format("dependency cycle: {}", describeCycle(cycle))));
       }
     }
-    stack.pop_back();
-    colour[action.key()] = Colour::Black;
-  };
-  for (const auto& [key, action] : byKey)
-    if (colour[key] == Colour::White) visit(*action);
+  }
 }
 
 std::vector<const Action*> dependencyOrder(const std::vector<const Action*>& roots,
@@ -79,15 +113,25 @@ std::vector<const Action*> dependencyOrder(const std::vector<const Action*>& roo
   for (const auto& action : actions) byKey.emplace(action.key(), &action);
   std::vector<const Action*> order;
   std::set<std::string> seen;
-  std::function<void(const Action*)> visit = [&](const Action* action) {
-    if (!seen.insert(action->key()).second) return;
-    for (const auto& dep : action->dependencies) {
-      auto it = byKey.find(refKey(dep));
-      if (it != byKey.end()) visit(it->second);
-    }
-    order.push_back(action);
+  // Each action on the walk with the next of its dependencies to follow, as in Frame, but by
+  // pointer: a root need not be an element of `actions`.
+  std::vector<std::pair<const Action*, size_t>> path;
+  auto enter = [&](const Action* action) {
+    if (seen.insert(action->key()).second) path.emplace_back(action, 0);
   };
-  for (const Action* root : roots) visit(root);
+  for (const Action* root : roots) {
+    enter(root);
+    while (!path.empty()) {
+      auto& [action, next] = path.back();
+      if (next == action->dependencies.size()) {
+        order.push_back(action);
+        path.pop_back();
+        continue;
+      }
+      auto it = byKey.find(refKey(action->dependencies[next++]));
+      if (it != byKey.end()) enter(it->second);
+    }
+  }
   return order;
 }
 

@@ -1,0 +1,100 @@
+#include "gardensync/config/action_graph.h"
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace gardensync::config {
+namespace {
+
+using ::testing::ElementsAre;
+
+constexpr size_t kChain = 50000;
+
+// Deploys d000000, d000001, ... on lines 1, 2, ... of f.yml, each depending on the next: the
+// walks go as deep as the chain is long (recursion overflowed the stack at 30,000 in a release
+// build, at 5,000 under ASan).
+std::vector<Action> chain(size_t length) {
+  std::vector<Action> actions(length);
+  for (size_t i = 0; i < length; ++i) {
+    actions[i].kind = ActionKind::Deploy;
+    actions[i].name = fmt::format("d{:06}", i);
+    actions[i].position = {"f.yml", static_cast<int>(i) + 1, 1};
+  }
+  for (size_t i = 0; i + 1 < length; ++i)
+    actions[i].dependencies.push_back({ActionKind::Deploy, actions[i + 1].name, actions[i].position});
+  return actions;
+}
+
+std::vector<std::string> check(const std::vector<Action>& actions) {
+  std::vector<ConfigIssue> errors;
+  checkActionGraph(actions, {}, errors);
+  std::vector<std::string> lines;
+  for (const auto& issue : errors) lines.push_back(issue.format());
+  return lines;
+}
+
+std::vector<std::string> names(const std::vector<const Action*>& order) {
+  std::vector<std::string> result;
+  for (const Action* action : order) result.push_back(action->name);
+  return result;
+}
+
+TEST(ActionGraph, ALongChainChecksAndOrdersWithoutRecursion) {
+  const std::vector<Action> actions = chain(kChain);
+  EXPECT_TRUE(check(actions).empty());
+  const std::vector<const Action*> order = dependencyOrder({&actions.front()}, actions);
+  ASSERT_EQ(order.size(), kChain);
+  EXPECT_EQ(order.front(), &actions.back());  // dependencies first
+  EXPECT_EQ(order[1], &actions[kChain - 2]);
+  EXPECT_EQ(order.back(), &actions.front());
+}
+
+TEST(ActionGraph, ACycleAtTheEndOfALongChainIsReportedOnceAtItsFirstAction) {
+  std::vector<Action> actions = chain(kChain);
+  actions.back().dependencies.push_back({ActionKind::Deploy, actions[kChain - 2].name, actions.back().position});
+  EXPECT_THAT(check(actions), ElementsAre("f.yml:49999:1: dependencies: dependency cycle: deploy.d049998 -> "
+                                          "deploy.d049999 -> deploy.d049998"));
+}
+
+// Every cycle is reported, so a long one is shortened: its text stays small however long it is.
+TEST(ActionGraph, ALongCycleNamesItsEnds) {
+  std::vector<Action> actions = chain(kChain);
+  actions.back().dependencies.push_back({ActionKind::Deploy, actions.front().name, actions.back().position});
+  EXPECT_THAT(check(actions), ElementsAre("f.yml:1:1: dependencies: dependency cycle: deploy.d000000 -> "
+                                          "deploy.d000001 -> deploy.d000002 -> deploy.d000003 -> deploy.d000004 "
+                                          "-> ... (49990 more) -> deploy.d049995 -> deploy.d049996 -> "
+                                          "deploy.d049997 -> deploy.d049998 -> deploy.d049999 -> deploy.d000000"));
+  std::vector<Action> twelve = chain(12);
+  twelve.back().dependencies.push_back({ActionKind::Deploy, twelve.front().name, twelve.back().position});
+  EXPECT_THAT(check(twelve), ElementsAre(::testing::HasSubstr("deploy.d000005 -> deploy.d000006")));
+}
+
+// The walks visit in the same order as the recursive ones did: roots in key order, dependencies
+// in the order written; an action reached twice is listed once.
+TEST(ActionGraph, SharedDependenciesAreOrderedOnceInTheOrderWritten) {
+  std::vector<Action> actions = chain(4);  // d0 -> d1 -> d2 -> d3
+  actions[0].dependencies.push_back({ActionKind::Deploy, "d000003", {}});
+  actions[0].dependencies.push_back({ActionKind::Build, "img", {}});
+  Action build;
+  build.name = "img";
+  actions.push_back(build);
+  actions[2].dependencies.push_back({ActionKind::Build, "img", {}});
+  EXPECT_TRUE(check(actions).empty());
+  EXPECT_THAT(names(dependencyOrder({&actions[1], &actions[0]}, actions)),
+              ElementsAre("d000003", "img", "d000002", "d000001", "d000000"));
+}
+
+TEST(ActionGraph, TwoCyclesThroughOneActionAreEachReported) {
+  std::vector<Action> actions = chain(3);  // d0 -> d1 -> d2
+  actions[2].dependencies.push_back({ActionKind::Deploy, "d000000", {}});
+  actions[2].dependencies.push_back({ActionKind::Deploy, "d000001", {}});
+  EXPECT_THAT(check(actions),
+              ElementsAre("f.yml:1:1: dependencies: dependency cycle: deploy.d000000 -> deploy.d000001 -> "
+                          "deploy.d000002 -> deploy.d000000",
+                          "f.yml:2:1: dependencies: dependency cycle: deploy.d000001 -> deploy.d000002 -> "
+                          "deploy.d000001"));
+}
+
+}  // namespace
+}  // namespace gardensync::config
