@@ -87,20 +87,25 @@ std::optional<fs::path> projectFileIn(const fs::path& dir) {
   return std::nullopt;
 }
 
-// The variables of a Project or an environment, as written; a name given twice keeps the last value.
+// The variables of a Project or an environment, as written; a name given twice keeps the last
+// value (at the position of the first, where YamlReader::child finds it). Maps by name rather than
+// a search per variable, so thousands of variables load in linear time.
 std::vector<VariableDefinition> parseVariables(YamlReader& reader, const YAML::Node& map, const std::string& path) {
   std::vector<VariableDefinition> definitions;
   auto values = reader.stringMap(map, "variables", path);
   if (!values) return definitions;
-  const YAML::Node node = YamlReader::child(map, "variables");
+  std::map<std::string, YAML::Node> nodes;
+  for (const auto& entry : YamlReader::child(map, "variables"))
+    if (entry.first.IsScalar()) nodes.emplace(entry.first.Scalar(), entry.second);
   const std::string keyPath = YamlReader::join(path, "variables");
+  std::map<std::string, size_t> indexByName;
   for (auto& [name, value] : *values) {
-    VariableDefinition definition{name, value, reader.position(YamlReader::child(node, name.c_str())),
-                                  YamlReader::join(keyPath, name)};
-    auto same = std::find_if(definitions.begin(), definitions.end(),
-                             [&](const VariableDefinition& d) { return d.name == name; });
-    if (same != definitions.end()) *same = std::move(definition);
-    else definitions.push_back(std::move(definition));
+    auto node = nodes.find(name);
+    const YAML::Node at = node != nodes.end() ? node->second : YAML::Node(YAML::NodeType::Undefined);
+    VariableDefinition definition{name, value, reader.position(at), YamlReader::join(keyPath, name)};
+    auto [same, inserted] = indexByName.emplace(name, definitions.size());
+    if (inserted) definitions.push_back(std::move(definition));
+    else definitions[same->second] = std::move(definition);
   }
   return definitions;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -30,12 +31,30 @@ std::vector<size_t> sameSetDependencies(const VariableDefinition& definition,
   return dependencies;
 }
 
+// A variable that waits, directly or not, for a broken one fails too, without an error of its own.
+void failWithDependents(size_t broken, const std::vector<std::vector<size_t>>& dependents,
+                        std::vector<State>& state) {
+  state[broken] = State::Failed;
+  std::vector<size_t> stack{broken};
+  while (!stack.empty()) {
+    size_t at = stack.back();
+    stack.pop_back();
+    for (size_t waiting : dependents[at]) {
+      if (state[waiting] != State::Pending) continue;
+      state[waiting] = State::Failed;
+      stack.push_back(waiting);
+    }
+  }
+}
+
 // Variables still pending once nothing more resolves wait, directly or not, for a cycle: follow
 // their pending dependencies to find each cycle, and report it once, from its first variable.
 void reportCycles(const std::vector<VariableDefinition>& definitions,
                   const std::vector<std::vector<size_t>>& dependencies, const std::vector<State>& state,
                   std::vector<ConfigIssue>& errors) {
+  constexpr size_t kNotOnWalk = static_cast<size_t>(-1);
   std::vector<bool> seen(definitions.size(), false);
+  std::vector<size_t> walkIndex(definitions.size(), kNotOnWalk);  // where on the current walk
   auto nextPending = [&](size_t i) {
     return *std::find_if(dependencies[i].begin(), dependencies[i].end(),
                          [&](size_t d) { return state[d] == State::Pending; });
@@ -44,14 +63,19 @@ void reportCycles(const std::vector<VariableDefinition>& definitions,
     if (state[start] != State::Pending || seen[start]) continue;
     std::vector<size_t> walk;
     size_t at = start;
-    while (!seen[at] && std::find(walk.begin(), walk.end(), at) == walk.end()) {
+    while (!seen[at] && walkIndex[at] == kNotOnWalk) {
+      walkIndex[at] = walk.size();
       walk.push_back(at);
       at = nextPending(at);
     }
     const bool newCycle = !seen[at];
-    for (size_t i : walk) seen[i] = true;
+    std::vector<size_t> cycle;
+    if (newCycle) cycle.assign(walk.begin() + static_cast<std::ptrdiff_t>(walkIndex[at]), walk.end());
+    for (size_t i : walk) {
+      seen[i] = true;
+      walkIndex[i] = kNotOnWalk;
+    }
     if (!newCycle) continue;  // leads into a cycle reported already
-    std::vector<size_t> cycle(std::find(walk.begin(), walk.end(), at), walk.end());
     std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
     std::string names;
     for (size_t i : cycle) names += definitions[i].name + " -> ";
@@ -64,41 +88,42 @@ void reportCycles(const std::vector<VariableDefinition>& definitions,
 
 void resolveVariables(const std::vector<VariableDefinition>& definitions, TemplateContext& templates,
                       std::vector<ConfigIssue>& errors) {
+  const size_t count = definitions.size();
   std::map<std::string, size_t> indexByName;
-  for (size_t i = 0; i < definitions.size(); ++i) indexByName[definitions[i].name] = i;
-  std::vector<std::vector<size_t>> dependencies;
-  for (const auto& definition : definitions)
-    dependencies.push_back(sameSetDependencies(definition, indexByName, templates));
-
-  // Resolve whatever is ready until nothing more is: dependency order without sorting.
-  std::vector<State> state(definitions.size(), State::Pending);
-  bool progress = true;
-  while (progress) {
-    progress = false;
-    for (size_t i = 0; i < definitions.size(); ++i) {
-      if (state[i] != State::Pending) continue;
-      bool ready = true;
-      bool blocked = false;
-      for (size_t d : dependencies[i]) {
-        ready = ready && state[d] == State::Resolved;
-        blocked = blocked || state[d] == State::Failed;
-      }
-      if (blocked) {
-        state[i] = State::Failed;  // the broken variable it uses is reported
-        progress = true;
-        continue;
-      }
-      if (!ready) continue;
-      try {
-        templates.variables[definitions[i].name] = resolveLoadTime(definitions[i].value, templates);
-        state[i] = State::Resolved;
-      } catch (const TemplateError& e) {
-        errors.push_back(issueAt(definitions[i], e.what()));
-        state[i] = State::Failed;
-      }
-      progress = true;
-    }
+  for (size_t i = 0; i < count; ++i) indexByName[definitions[i].name] = i;
+  std::vector<std::vector<size_t>> dependencies(count);
+  std::vector<std::vector<size_t>> dependents(count);  // the reverse edges
+  std::vector<size_t> unresolved(count);               // how many of its dependencies still wait
+  for (size_t i = 0; i < count; ++i) {
+    dependencies[i] = sameSetDependencies(definitions[i], indexByName, templates);
+    unresolved[i] = dependencies[i].size();
+    for (size_t d : dependencies[i]) dependents[d].push_back(i);
   }
+
+  // Dependency order without sorting (Kahn's algorithm): a variable is resolved once the last of
+  // its dependencies is, so each is resolved once and a long chain costs no more per variable than
+  // a short one. What is left pending waits for a cycle.
+  std::vector<State> state(count, State::Pending);
+  std::vector<std::optional<ConfigIssue>> failures(count);
+  std::vector<size_t> ready;
+  for (size_t i = count; i-- > 0;)
+    if (unresolved[i] == 0) ready.push_back(i);
+  while (!ready.empty()) {
+    const size_t i = ready.back();
+    ready.pop_back();
+    try {
+      templates.variables[definitions[i].name] = resolveLoadTime(definitions[i].value, templates);
+    } catch (const TemplateError& e) {
+      failures[i] = issueAt(definitions[i], e.what());
+      failWithDependents(i, dependents, state);
+      continue;
+    }
+    state[i] = State::Resolved;
+    for (size_t waiting : dependents[i])
+      if (--unresolved[waiting] == 0) ready.push_back(waiting);
+  }
+  for (auto& failure : failures)  // in the order written, whatever the order of resolution
+    if (failure) errors.push_back(std::move(*failure));
   reportCycles(definitions, dependencies, state, errors);
 }
 

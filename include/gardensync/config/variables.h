@@ -24,7 +24,8 @@ struct VariableDefinition {
 // (the project's, when these are an environment's). In a value, `${var.x}` is this set's x, or
 // the one already held when this set has none, or when x is the variable itself: so an
 // environment's `path: ${var.path}:/opt` extends the project's `path`. Errors, positioned at the
-// value, go to `errors`; a variable that waits for a broken one is skipped without another error.
+// value, go to `errors` in the order the variables are written, then one per cycle; a variable
+// that waits for a broken one is skipped without another error.
 void resolveVariables(const std::vector<VariableDefinition>& definitions, TemplateContext& templates,
                       std::vector<ConfigIssue>& errors);
 

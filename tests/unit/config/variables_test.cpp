@@ -1,5 +1,6 @@
 #include "gardensync/config/variables.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -68,6 +69,48 @@ TEST(Variables, EnvironmentOverridesAndMayExtendTheProjectValue) {
   EXPECT_TRUE(errors.empty());
   EXPECT_EQ(templates.variables["path"], "/bin:/opt");
   EXPECT_EQ(templates.variables["url"], "http://host:80/bin:/opt");  // the environment's path
+}
+
+// Written last to first, a chain resolved one variable per pass over all of them: quadratic, 4.6 s
+// for these 50,000 before it became linear.
+TEST(Variables, ALongChainWrittenBackwardsResolves) {
+  constexpr int kCount = 50000;
+  std::vector<std::pair<std::string, std::string>> values;
+  for (int i = 0; i < kCount; ++i)
+    values.emplace_back(fmt::format("v{}", i), i + 1 < kCount ? fmt::format("${{var.v{}}}", i + 1) : "end");
+  TemplateContext templates;
+  std::vector<ConfigIssue> errors;
+  resolveVariables(definitions("variables", values), templates, errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(templates.variables.size(), static_cast<size_t>(kCount));
+  EXPECT_EQ(templates.variables["v0"], "end");
+}
+
+TEST(Variables, ACycleAtTheEndOfALongChainIsReportedOnce) {
+  constexpr int kCount = 50000;
+  std::vector<std::pair<std::string, std::string>> values;
+  for (int i = 0; i < kCount; ++i)  // the last one waits for the one before it
+    values.emplace_back(fmt::format("v{}", i), fmt::format("${{var.v{}}}", i + 1 < kCount ? i + 1 : kCount - 2));
+  TemplateContext templates;
+  std::vector<ConfigIssue> errors;
+  resolveVariables(definitions("variables", values), templates, errors);
+  EXPECT_THAT(formatted(errors), ElementsAre("f.yml:49999:6: variables.v49998: variable cycle: v49998 -> v49999 -> "
+                                             "v49998"));
+  EXPECT_TRUE(templates.variables.empty());
+}
+
+// Resolution goes in dependency order; errors come in the order the variables are written.
+TEST(Variables, ErrorsComeInTheOrderWritten) {
+  TemplateContext templates;
+  std::vector<ConfigIssue> errors;
+  resolveVariables(definitions("variables", {{"a", "${var.d}${var.nope}"},
+                                             {"b", "${var.c}${var.gone}"},
+                                             {"c", "1"},
+                                             {"d", "2"}}),
+                   templates, errors);
+  EXPECT_THAT(formatted(errors),
+              ElementsAre("f.yml:1:6: variables.a: ${var.nope}: no variable named \"nope\" is defined",
+                          "f.yml:2:6: variables.b: ${var.gone}: no variable named \"gone\" is defined"));
 }
 
 }  // namespace
