@@ -255,6 +255,21 @@ void parseProviders(YamlReader& reader, const YAML::Node& doc, Project& project)
     project.providers.push_back(parseProvider(reader, providers[i], YamlReader::index("providers", i)));
 }
 
+// Once the load's resolve budget is spent every later string fails the same way: stop reading
+// there and report the budget once, where it ran out, with the errors found before it.
+void stopIfBudgetSpent(const ResolveBudget& budget, Diagnostics& diagnostics) {
+  if (!budget.spent) return;
+  const std::string spent = budgetSpentMessage();
+  bool first = true;
+  std::erase_if(diagnostics.errors, [&](const ConfigIssue& issue) {
+    if (issue.message != spent) return false;
+    const bool repeat = !first;
+    first = false;
+    return repeat;
+  });
+  throw ConfigError(diagnostics.errors);
+}
+
 }  // namespace
 
 fs::path findProjectRoot(const LoadOptions& options) {
@@ -304,16 +319,20 @@ ProjectConfig loadProject(const LoadOptions& options) {
   templates.projectName = project.name;
   templates.environmentName = config.environment;
   templates.localEnv = options.localEnv;
+  ResolveBudget budget;
+  templates.budget = &budget;
   resolveVariables(variables.project, templates, diagnostics.errors);
   for (const auto& [name, definitions] : variables.environments) {
     if (name != config.environment) continue;
     resolveVariables(definitions, templates, diagnostics.errors);
     break;
   }
+  stopIfBudgetSpent(budget, diagnostics);
 
   YamlReader providerReader(parsedProject.display, diagnostics, &templates);
   parseProviders(providerReader, projectDoc, project);
   config.provider = chooseProvider(project, config.environment, diagnostics);
+  stopIfBudgetSpent(budget, diagnostics);
 
   // First pass: read every file and learn the Build names templates may refer to.
   std::vector<ParsedFile> files;
@@ -363,6 +382,7 @@ ProjectConfig loadProject(const LoadOptions& options) {
         continue;
       }
       if (auto action = parseAction(reader, doc, file.path, root)) config.actions.push_back(std::move(*action));
+      stopIfBudgetSpent(budget, diagnostics);
     }
   }
   checkActionGraph(config.actions, skippedKeys, diagnostics.errors);

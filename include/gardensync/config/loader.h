@@ -25,7 +25,9 @@ struct LoadOptions {
 // Throws UsageError when there is none.
 std::filesystem::path findProjectRoot(const LoadOptions& options);
 
-// Throws ConfigError with every error found; warnings come back in ProjectConfig::warnings.
+// Throws ConfigError with every error found; warnings come back in ProjectConfig::warnings. The
+// strings one load resolves are limited (template.h): once they pass kMaxResolvedBytesPerLoad,
+// loading stops there and reports that once, with the errors found before.
 ProjectConfig loadProject(const LoadOptions& options);
 
 }  // namespace gardensync::config

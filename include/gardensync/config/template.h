@@ -7,6 +7,7 @@
 // never mistaken for a reference; resolveBuildOutputs removes them.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <optional>
@@ -26,12 +27,25 @@ public:
   size_t offset;
 };
 
+// A template can repeat a value (`v1: ${var.v0}${var.v0}`, and so on), so a few lines can ask
+// for gigabytes, as in YAML's "billion laughs". Load-time resolution therefore limits each string
+// it produces, and every string of one load together.
+constexpr size_t kMaxResolvedBytes = size_t{1} << 20;          // one string: 1 MiB
+constexpr size_t kMaxResolvedBytesPerLoad = size_t{64} << 20;  // all strings of one load: 64 MiB
+
+// What one load may still resolve, shared by all its strings.
+struct ResolveBudget {
+  size_t remaining = kMaxResolvedBytesPerLoad;
+  bool spent = false;  // a string was refused for want of budget
+};
+
 struct TemplateContext {
   std::string projectName;
   std::string environmentName;
   std::map<std::string, std::string> variables;
   std::function<std::optional<std::string>(const std::string&)> localEnv;  // getenv by default
   std::set<std::string> buildNames;  // builds that `${actions.build.<name>...}` may name
+  ResolveBudget* budget = nullptr;   // the load's; null: only the per-string limit applies
 };
 
 // A build output reference found in a template string.
@@ -49,9 +63,14 @@ enum class Escapes {
 };
 
 // Resolves everything but build outputs, which are checked (the build must exist) and kept as
-// written. Throws TemplateError.
+// written. Throws TemplateError, also when the result would pass kMaxResolvedBytes or what is
+// left of `context.budget` (which it then marks spent); a result is charged to the budget.
 std::string resolveLoadTime(std::string_view text, const TemplateContext& context,
                             Escapes escapes = Escapes::Unescape);
+
+// The message of the TemplateError for a spent budget. Every later string of the load fails the
+// same way, so a loader reports it once.
+std::string budgetSpentMessage();
 
 // The build outputs a (load-time resolved) string refers to, in order; escaped ones (`$${`) are
 // not references. Never throws: an unterminated `${` refers to nothing.

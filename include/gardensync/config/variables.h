@@ -25,7 +25,8 @@ struct VariableDefinition {
 // the one already held when this set has none, or when x is the variable itself: so an
 // environment's `path: ${var.path}:/opt` extends the project's `path`. Errors, positioned at the
 // value, go to `errors` in the order the variables are written, then one per cycle; a variable
-// that waits for a broken one is skipped without another error.
+// that waits for a broken one is skipped without another error. A value that resolves to more
+// than kMaxResolvedBytes (template.h) is an error, so doubling a variable again and again stops.
 void resolveVariables(const std::vector<VariableDefinition>& definitions, TemplateContext& templates,
                       std::vector<ConfigIssue>& errors);
 

@@ -200,6 +200,16 @@ TEST(Loader, VariableErrorsArePositionedAndCyclesNamed) {
       "project.garden.yml:14:10: environments[0].variables.g: variable cycle: g -> g"));
 }
 
+// Variables doubling one another stop at 1 MiB; a Deploy repeating a 1 MiB variable stops at the
+// load's 64 MiB, once, and nothing after it is read.
+TEST(Loader, ResolvedStringsAreLimitedPerStringAndPerLoad) {
+  EXPECT_THAT(loadErrors("limits/doubling-variables"), ElementsAre(
+      "project.garden.yml:27:8: variables.v21: resolves to more than 1 MiB (1048576 bytes); gardensync stops here "
+      "to protect memory",
+      "project.garden.yml:116:10: spec.env.K62: the strings resolved in this project would pass 64 MiB (67108864 "
+      "bytes) in total; gardensync stops here to protect memory"));
+}
+
 TEST(Loader, DefaultEnvironmentMustBeDefined) {
   EXPECT_THAT(loadErrors("errors/default-environment"), ElementsAre(
       "project.garden.yml:4:21: defaultEnvironment: \"prod\" is not an environment of this project (defined: "

@@ -87,5 +87,44 @@ TEST(Template, FindingReferencesSkipsEscapesAndNeverThrows) {
             (std::vector<std::string>{"a", "c"}));
 }
 
+// `v1: ${var.v0}${var.v0}`, and so on, doubles a string per line: without a limit 40 lines ask
+// for 512 GiB. The limit is checked while the string is built, so it is never built.
+TEST(Template, AStringResolvingToMoreThanOneMiBIsAnError) {
+  TemplateContext c = context();
+  c.variables["half"] = std::string(kMaxResolvedBytes / 2, 'x');
+  EXPECT_EQ(resolveLoadTime("${var.half}${var.half}", c).size(), kMaxResolvedBytes);  // exactly 1 MiB is fine
+  try {
+    resolveLoadTime("${var.half}${var.half}!", c);
+    FAIL();
+  } catch (const TemplateError& e) {
+    EXPECT_STREQ(e.what(), "resolves to more than 1 MiB (1048576 bytes); gardensync stops here to protect memory");
+    EXPECT_EQ(e.offset, 22u);  // the `!` that passes the limit
+  }
+  c.variables["half"] += "y";
+  EXPECT_THROW(resolveLoadTime("${var.half}${var.half}", c, Escapes::Keep), TemplateError);
+}
+
+TEST(Template, ALoadResolvesNoMoreThanItsBudget) {
+  TemplateContext c = context();
+  ResolveBudget budget;
+  budget.remaining = 10;
+  c.budget = &budget;
+  EXPECT_EQ(resolveLoadTime("${var.port}", c), "8080");
+  EXPECT_EQ(resolveLoadTime("p${var.port}", c), "p8080");
+  EXPECT_EQ(budget.remaining, 1u);
+  EXPECT_FALSE(budget.spent);
+  try {
+    resolveLoadTime("${var.port}", c);
+    FAIL();
+  } catch (const TemplateError& e) {
+    EXPECT_EQ(e.what(), budgetSpentMessage());
+    EXPECT_EQ(budgetSpentMessage(), "the strings resolved in this project would pass 64 MiB (67108864 bytes) in "
+                                    "total; gardensync stops here to protect memory");
+  }
+  EXPECT_TRUE(budget.spent);
+  EXPECT_EQ(budget.remaining, 1u);  // a refused string costs nothing
+  EXPECT_EQ(resolveLoadTime("1", c), "1");
+}
+
 }  // namespace
 }  // namespace gardensync::config

@@ -71,6 +71,23 @@ TEST(Variables, EnvironmentOverridesAndMayExtendTheProjectValue) {
   EXPECT_EQ(templates.variables["url"], "http://host:80/bin:/opt");  // the environment's path
 }
 
+// Before the limit, v39 asked for 512 GiB: 30 levels took 1.5 GiB and 8 s, 40 ended in bad_alloc.
+TEST(Variables, DoublingStopsAtTheVariablePassingOneMiB) {
+  std::vector<std::pair<std::string, std::string>> values{{"v0", "x"}};
+  for (int i = 1; i < 40; ++i) {
+    const std::string previous = fmt::format("${{var.v{}}}", i - 1);
+    values.emplace_back(fmt::format("v{}", i), previous + previous);
+  }
+  TemplateContext templates;
+  std::vector<ConfigIssue> errors;
+  resolveVariables(definitions("variables", values), templates, errors);
+  EXPECT_THAT(formatted(errors), ElementsAre("f.yml:22:6: variables.v21: resolves to more than 1 MiB (1048576 "
+                                             "bytes); gardensync stops here to protect memory"));
+  EXPECT_EQ(templates.variables["v20"].size(), kMaxResolvedBytes);
+  EXPECT_EQ(templates.variables.count("v21"), 0u);
+  EXPECT_EQ(templates.variables.count("v39"), 0u);  // waits for v21: skipped, no second error
+}
+
 // Written last to first, a chain resolved one variable per pass over all of them: quadratic, 4.6 s
 // for these 50,000 before it became linear.
 TEST(Variables, ALongChainWrittenBackwardsResolves) {
