@@ -1,12 +1,6 @@
 #include "gardensync/cli/sync_control.h"
 
-#include <unistd.h>
-
-#include <atomic>
-#include <csignal>
-#include <cstdio>
 #include <filesystem>
-#include <iostream>
 #include <map>
 #include <set>
 #include <thread>
@@ -17,7 +11,9 @@
 #include "gardensync/sync/mode_mapping.h"
 #include "gardensync/ui/output.h"
 #include "gardensync/ui/progress.h"
+#include "gardensync/ui/terminal.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/termination.h"
 
 namespace gardensync::cli {
 
@@ -25,10 +21,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::atomic<bool> interrupted{false};
-
-void onInterrupt(int) { interrupted = true; }
 
 // Entries under `dir`. An unreadable folder is an error, not "empty": an empty folder skips the
 // question that protects local files from a replica-reverse mirror.
@@ -42,14 +34,6 @@ size_t countEntries(const fs::path& dir) {
                             dir.string(), ec.message()),
                 "fix its permissions, then run the command again");
   return count;
-}
-
-bool confirm(const std::string& question) {
-  if (!::isatty(STDIN_FILENO)) return false;
-  std::cerr << question << " [y/N] " << std::flush;
-  std::string answer;
-  if (!std::getline(std::cin, answer)) return false;
-  return answer == "y" || answer == "Y" || answer == "yes";
 }
 
 std::string progressText(const mutagen::SessionStatus& session) {
@@ -114,7 +98,7 @@ void checkLocalSources(Context& context, const std::vector<sync::PlannedSession>
         "sync {} (one-way-replica-reverse) makes {} an exact mirror of {}: {} local file(s) and folder(s) there may "
         "be replaced or deleted",
         session.name, session.localPath.string(), session.alpha, entries);
-    if (confirm(what + ". Continue?")) continue;
+    if (ui::confirm(what + ". Continue?")) continue;
     throw UsageError(what, "pass --yes to accept, or choose another sync mode");
   }
 }
@@ -141,10 +125,9 @@ ApplySummary applySessions(const mutagen::SessionClient& client, const std::stri
 
 std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& client, const std::string& project,
                                                 const std::vector<std::string>& identifiers) {
-  const bool tty = ui::stderrIsTty();
+  ui::StatusLine status;
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + 10min;
-  std::map<std::string, std::string> lastState;
   // When a session first showed an error while not yet synced; one that stays failing this long
   // (an endpoint that cannot be reached) ends the wait with that error.
   std::map<std::string, std::chrono::steady_clock::time_point> failingSince;
@@ -153,11 +136,9 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
     try {
       sessions = client.list(mutagen::projectSelector(project));
     } catch (const ToolError& e) {
-      if (tty) std::fputs("\n", stderr);
-      if (e.stderrText().find("unable to connect to daemon") == std::string::npos) throw;
-      throw Error("the project's Mutagen daemon stopped while waiting for the initial sync (it was killed or "
-                  "stopped from elsewhere); the syncs are not running",
-                  "run `gardensync sync start` to start the daemon and the syncs again");
+      status.keep();
+      if (!mutagen::isDaemonLoss(e)) throw;
+      throw mutagen::daemonLossError("waiting for the initial sync");
     }
     std::vector<ui::SessionView> views;
     std::string line;
@@ -167,47 +148,42 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
       if (std::find(identifiers.begin(), identifiers.end(), session.identifier) == identifiers.end()) continue;
       ++found;
       views.push_back(ui::viewOf(session));
-      if (mutagen::isHalted(session))
+      if (mutagen::isHalted(session)) {
+        status.keep();
         throw Error(fmt::format("sync {} halted: {}", session.name, session.status), mutagen::haltAdvice(session));
+      }
       const bool synced = mutagen::isSynced(session);
       done += synced ? 1 : 0;
       const std::string state = synced ? "synced" : progressText(session);
       line += fmt::format("{}{}: {}", line.empty() ? "" : ", ", session.name, state);
-      if (!tty && lastState[session.name] != state) {
-        std::fprintf(stderr, "sync %s: %s\n", session.name.c_str(), state.c_str());
-        lastState[session.name] = state;
-      }
       if (session.lastError.empty() || synced) {
         failingSince.erase(session.name);
       } else {
         spdlog::debug("{}: {}", session.name, session.lastError);
         auto [since, inserted] = failingSince.emplace(session.name, std::chrono::steady_clock::now());
         if (!inserted && std::chrono::steady_clock::now() - since->second > 60s) {
-          if (tty) std::fputs("\n", stderr);
+          status.keep();
           throw Error(fmt::format("sync {} keeps failing: {}", session.name, session.lastError),
                       "check the container is running and reachable (`docker ps`), then `gardensync sync restart`");
         }
       }
     }
     if (found < identifiers.size()) {
-      if (tty) std::fputs("\n", stderr);
+      status.keep();
       throw Error(fmt::format("{} of the sync sessions being started disappeared while waiting for the initial sync",
                               identifiers.size() - found),
                   "another command stopped them (`gardensync sync stop` or `cleanup deploy`); run `gardensync sync "
                   "start` to start them again");
     }
-    if (tty) {
-      std::fprintf(stderr, "\r\033[Kinitial sync %zu/%zu: %s", done, identifiers.size(), line.c_str());
-      std::fflush(stderr);
-    }
+    status.show(fmt::format("initial sync {}/{}: {}", done, identifiers.size(), line));
     if (done == identifiers.size()) {
-      if (tty) std::fputs("\r\033[K", stderr);
+      status.clear();
       const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
       spdlog::info("initial sync done in {} ms", elapsed.count());
       return views;
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      if (tty) std::fputs("\n", stderr);
+      status.keep();
       throw Error(fmt::format("the initial sync did not finish within 10 minutes ({})", line),
                   "check `gardensync sync status` for errors; large folders may need more excludes");
     }
@@ -216,15 +192,11 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
 }
 
 void followSessions(const mutagen::SessionClient& client, const std::string& project) {
-  interrupted = false;
-  struct sigaction action {}, oldInt {}, oldTerm {};
-  action.sa_handler = onInterrupt;
-  sigaction(SIGINT, &action, &oldInt);
-  sigaction(SIGTERM, &action, &oldTerm);
+  const util::InterruptWatch interrupt;  // Ctrl-C ends following, not the syncs
   spdlog::info("watching for changes; press Ctrl-C to stop watching (syncs keep running)");
   std::map<std::string, mutagen::SessionStatus> previous;
   std::map<std::string, std::set<std::string>> reported;  // conflict and problem lines already shown
-  while (!interrupted) {
+  while (!interrupt.requested()) {
     std::vector<mutagen::SessionStatus> sessions;
     try {
       sessions = client.list(mutagen::projectSelector(project));
@@ -250,11 +222,8 @@ void followSessions(const mutagen::SessionClient& client, const std::string& pro
         if (seen.insert(line).second) spdlog::warn("{}", line);
       previous[session.identifier] = session;
     }
-    for (int i = 0; i < 5 && !interrupted; ++i) std::this_thread::sleep_for(200ms);
+    for (int i = 0; i < 5 && !interrupt.requested(); ++i) std::this_thread::sleep_for(200ms);
   }
-  sigaction(SIGINT, &oldInt, nullptr);
-  sigaction(SIGTERM, &oldTerm, nullptr);
-  std::fputs("\n", stderr);
   spdlog::info("stopped watching; the syncs keep running (`gardensync sync stop` stops them)");
 }
 

@@ -91,6 +91,20 @@ std::string tail(const fs::path& file, size_t maxBytes) {
 
 }  // namespace
 
+bool isDaemonLoss(const ToolError& error) {
+  const std::string& text = error.stderrText();
+  return text.find("unable to connect to daemon") != std::string::npos ||
+         text.find("error reading from server: EOF") != std::string::npos ||
+         text.find("connection reset by peer") != std::string::npos;
+}
+
+Error daemonLossError(const std::string& during) {
+  return Error(fmt::format("the project's Mutagen daemon stopped while {} (it was killed or stopped from "
+                           "elsewhere); the syncs are not running",
+                           during),
+               "run `gardensync sync start` to start the daemon and the syncs again");
+}
+
 MutagenCli::MutagenCli(fs::path binary, fs::path dataDir, const util::CommandRunner& runner)
     : binary_(std::move(binary)), dataDir_(std::move(dataDir)), runner_(runner) {}
 

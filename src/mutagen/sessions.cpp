@@ -43,7 +43,13 @@ std::string SessionClient::create(const sync::PlannedSession& session,
   options.environment = cli_.environment();
   options.timeout = 3min;  // the first session per container installs Mutagen's agent
   options.onStdout = onOutput;
-  const auto result = cli_.runner().runChecked(argv, options, "creating sync session " + session.name);
+  util::ProcessResult result;
+  try {
+    result = cli_.runner().runChecked(argv, options, "creating sync session " + session.name);
+  } catch (const ToolError& e) {
+    if (isDaemonLoss(e)) throw daemonLossError("creating sync session " + session.name);
+    throw;
+  }
   // Mutagen prints progress lines ending in \r, then "Created session sync_...".
   const std::string marker = "Created session ";
   const size_t at = result.stdoutText.rfind(marker);

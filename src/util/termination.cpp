@@ -39,6 +39,31 @@ TerminationSignals::~TerminationSignals() {
   for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &previous[i], nullptr);
 }
 
+namespace {
+
+std::atomic<bool> interruptRequested{false};
+struct sigaction watchPrevious[2];
+
+void onInterruptRequest(int) { interruptRequested.store(true); }
+
+}  // namespace
+
+InterruptWatch::InterruptWatch() {
+  interruptRequested = false;
+  struct sigaction action {};
+  action.sa_handler = onInterruptRequest;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &watchPrevious[0]);
+  sigaction(SIGTERM, &action, &watchPrevious[1]);
+}
+
+InterruptWatch::~InterruptWatch() {
+  sigaction(SIGINT, &watchPrevious[0], nullptr);
+  sigaction(SIGTERM, &watchPrevious[1], nullptr);
+}
+
+bool InterruptWatch::requested() const { return interruptRequested.load(); }
+
 RunningChild::RunningChild() { ++runningChildren; }
 RunningChild::~RunningChild() { --runningChildren; }
 

@@ -9,8 +9,16 @@
 #include <vector>
 
 #include "gardensync/util/command_runner.h"
+#include "gardensync/util/error.h"
 
 namespace gardensync::mutagen {
+
+// Whether a failed Mutagen command failed because the daemon went away under it (killed, or
+// stopped from elsewhere), as opposed to an error of the command itself.
+bool isDaemonLoss(const ToolError& error);
+
+// The error to show instead: what happened, that the syncs are not running, and what to run.
+Error daemonLossError(const std::string& during);
 
 class MutagenCli {
 public:

@@ -19,6 +19,17 @@ public:
   TerminationSignals& operator=(const TerminationSignals&) = delete;
 };
 
+// While alive, SIGINT and SIGTERM only set requested() (for a loop that Ctrl-C should end, such
+// as following sync events); the previous handlers come back when it goes.
+class InterruptWatch {
+public:
+  InterruptWatch();
+  ~InterruptWatch();
+  InterruptWatch(const InterruptWatch&) = delete;
+  InterruptWatch& operator=(const InterruptWatch&) = delete;
+  bool requested() const;
+};
+
 // Marks a child as running while it lives: a signal then waits for the child to be stopped.
 class RunningChild {
 public:

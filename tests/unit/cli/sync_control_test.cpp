@@ -119,6 +119,19 @@ TEST(SyncControl, ACreateThatNamesNoSessionIsAnError) {
   EXPECT_THROW(applySessions(f.client, "shop", {"api"}, {planned("api-0", "h1")}, {}), ToolError);
 }
 
+TEST(SyncControl, ADaemonThatDiedDuringACreateIsExplained) {
+  Fixture f;
+  f.runner.on({"sync", "create"}, {answer(1, "", "Error: error reading from server: EOF")});
+  try {
+    applySessions(f.client, "shop", {"api"}, {planned("api-0", "h1")}, {});
+    FAIL();
+  } catch (const ToolError&) {
+    FAIL() << "the raw Mutagen error reached the user";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("Mutagen daemon stopped while creating sync session api-0"));
+  }
+}
+
 TEST(SyncControl, AHangingCreateIsAToolErrorWithTheCommand) {
   Fixture f;
   f.runner.on({"sync", "create"}, {testing::timedOut()});
