@@ -145,6 +145,13 @@ void MutagenCli::stopDaemon() const {
     auto ours = [&] { return isRecordedDaemon(*record, dataDir_); };
     for (int i = 0; i < 100 && ours(); ++i) std::this_thread::sleep_for(100ms);
     if (ours()) ::kill(record->pid, SIGKILL);
+    // An exited daemon stays a zombie until its parent reaps it; wait for that briefly so that
+    // "stopped" means gone. A pid that shows a command line again belongs to a new process.
+    auto exiting = [&] {
+      auto info = util::readProcessInfo(record->pid);
+      return processAlive(record->pid) && (!info || info->argv.empty());
+    };
+    for (int i = 0; i < 10 && exiting(); ++i) std::this_thread::sleep_for(100ms);
   }
   std::error_code ec;
   fs::remove(recordPath(dataDir_), ec);

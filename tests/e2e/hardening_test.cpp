@@ -120,6 +120,42 @@ TEST(Hardening, ALinkOutOfTheProjectIsRefusedForModesThatWriteLocally) {
   EXPECT_EQ(sessionCount(project), 1u);
 }
 
+// A second checkout of the same project (same name, another folder) on the same Docker Engine
+// must neither take over nor remove the first one's container.
+TEST(Hardening, ASecondCheckoutOfTheSameProjectDoesNotTakeOverTheFirstsContainers) {
+  Project first("e2e-two-checkouts");
+  first.write("project.garden.yml", projectYaml(first.name()));
+  first.write("garden.yml", sleepDeployYaml("app", "      - source: src\n        target: /app/src\n        mode: two-way\n"));
+  first.write("src/mine.txt", "first");
+  ASSERT_EQ(first.gardensync({"deploy", "--sync=*"}).exitCode, 0);
+
+  util::TempDir secondRoot("gs-e2e-second-");
+  std::filesystem::copy(first.root() / "project.garden.yml", secondRoot / "project.garden.yml");
+  std::filesystem::copy(first.root() / "garden.yml", secondRoot / "garden.yml");
+  std::filesystem::create_directories(secondRoot / "src");
+  std::ofstream(secondRoot / "src/theirs.txt") << "second";
+  auto second = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv{GARDENSYNC_BINARY, "--root", secondRoot.path().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    util::ProcessOptions options;
+    options.environment.set = first.env();
+    options.timeout = 4min;
+    return util::runProcess(argv, options);
+  };
+  auto deploy = second({"deploy", "--sync=*"});
+  EXPECT_EQ(deploy.exitCode, 1) << deploy.stderrText;
+  EXPECT_NE(deploy.stderrText.find("belongs to another checkout of project e2e-two-checkouts, at " +
+                                   first.root().string()),
+            std::string::npos)
+      << deploy.stderrText;
+  auto cleanup = second({"cleanup", "deploy"});
+  EXPECT_EQ(cleanup.exitCode, 0) << cleanup.stderrText;
+  second({"util", "mutagen", "daemon", "stop"});
+  EXPECT_TRUE(containerExists(first.container("app")));
+  EXPECT_EQ(first.catIn("app", "/app/src/mine.txt"), "first");
+  EXPECT_FALSE(first.existsIn("app", "/app/src/theirs.txt"));
+}
+
 // Polls without touching the project (Project::eventually flushes, which starts the daemon).
 bool waitFor(const std::function<bool()>& predicate) {
   const auto deadline = std::chrono::steady_clock::now() + 90s;
