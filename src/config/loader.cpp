@@ -11,6 +11,7 @@
 #include "gardensync/config/sync_schema.h"
 #include "gardensync/config/variables.h"
 #include "gardensync/config/yaml_reader.h"
+#include "gardensync/config/yaml_text.h"
 #include "gardensync/util/error.h"
 
 namespace gardensync::config {
@@ -53,7 +54,7 @@ struct ParsedFile {
 ParsedFile parseFile(const fs::path& path, const fs::path& root, Diagnostics& diagnostics) {
   ParsedFile parsed{path, displayPath(path, root), {}};
   try {
-    parsed.documents = YAML::LoadAllFromFile(path.string());
+    parsed.documents = loadYamlDocuments(path);
   } catch (const YAML::ParserException& e) {
     diagnostics.errors.push_back({parsed.display, e.mark.line + 1, e.mark.column + 1, "",
                                   fmt::format("YAML syntax error: {}", e.msg)});
@@ -70,7 +71,7 @@ std::string kindOf(const YAML::Node& doc) {
 
 bool hasProjectDocument(const fs::path& file) {
   try {
-    for (const auto& doc : YAML::LoadAllFromFile(file.string()))
+    for (const auto& doc : loadYamlDocuments(file))
       if (doc.IsMap() && kindOf(doc) == "Project") return true;
   } catch (const YAML::Exception&) {
     return file.filename() == "project.garden.yml";

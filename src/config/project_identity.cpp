@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "gardensync/config/action_parser.h"
+#include "gardensync/config/yaml_text.h"
 #include "gardensync/util/error.h"
 
 namespace gardensync::config {
@@ -15,7 +16,7 @@ ProjectIdentity readProjectIdentity(const LoadOptions& options) {
     const auto file = identity.root / name;
     if (!std::filesystem::exists(file)) continue;
     try {
-      for (const auto& doc : YAML::LoadAllFromFile(file.string())) {
+      for (const auto& doc : loadYamlDocuments(file)) {
         if (!doc.IsMap() || !doc["kind"] || doc["kind"].as<std::string>("") != "Project") continue;
         identity.name = doc["name"] ? doc["name"].as<std::string>("") : "";
         if (isValidIdentifier(identity.name)) return identity;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "gardensync/util/text.h"
+
 namespace gardensync::config {
 
 namespace fs = std::filesystem;
@@ -96,6 +98,8 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
   } else if (fs::path(*containerPath).lexically_normal() == "/") {
     reader.error(targetNode, YamlReader::join(path, targetKey),
                  "must not be \"/\": syncing the container's root would overwrite its system files");
+  } else if (auto problem = util::pathLengthProblem(*containerPath)) {
+    reader.error(targetNode, YamlReader::join(path, targetKey), *problem);
   } else {
     std::string normalized = fs::path(*containerPath).lexically_normal().generic_string();
     if (normalized.size() > 1 && normalized.back() == '/') normalized.pop_back();
@@ -114,12 +118,15 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
   if (sync.localPath.has_filename() == false && sync.localPath != sync.localPath.root_path())
     sync.localPath = sync.localPath.parent_path();
   YAML::Node sourceNode = YamlReader::child(entry, sourceKey);
-  if (!fs::path(sync.source).is_absolute() && escapesRoot(sync.localPath, context.projectRoot)) {
+  std::error_code missing;
+  if (auto problem = util::pathLengthProblem(sync.localPath.string())) {
+    reader.error(sourceNode.IsDefined() ? sourceNode : entry, YamlReader::join(path, sourceKey), *problem);
+  } else if (!fs::path(sync.source).is_absolute() && escapesRoot(sync.localPath, context.projectRoot)) {
     reader.error(sourceNode.IsDefined() ? sourceNode : entry, YamlReader::join(path, sourceKey),
                  fmt::format("\"{}\" resolves to {}, outside the project root {}; reverse and replica "
                              "modes would write there (use an absolute path if that is intended)",
                              sync.source, sync.localPath.string(), context.projectRoot.string()));
-  } else if (!fs::exists(sync.localPath)) {
+  } else if (!fs::exists(sync.localPath, missing)) {
     reader.warning(sourceNode.IsDefined() ? sourceNode : entry, YamlReader::join(path, sourceKey),
                    fmt::format("{} does not exist; deploy will refuse to sync it", sync.localPath.string()));
   }

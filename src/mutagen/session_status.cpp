@@ -79,7 +79,7 @@ std::vector<SessionStatus> parseSessionList(std::string_view input) {
   json document;
   try {
     document = json::parse(input);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number out of range such as 1e999
     throw Error(fmt::format("cannot parse Mutagen's session list: {}", e.what()),
                 "run `gardensync util mutagen sync list` to see what Mutagen reports");
   }
@@ -87,6 +87,7 @@ std::vector<SessionStatus> parseSessionList(std::string_view input) {
   if (!document.is_array()) throw Error("cannot parse Mutagen's session list: expected a JSON array");
   std::vector<SessionStatus> sessions;
   for (const auto& item : document) {
+    if (!item.is_object()) throw Error("cannot parse Mutagen's session list: expected a JSON object per session");
     SessionStatus session;
     session.identifier = text(item, "identifier");
     session.name = text(item, "name");

@@ -52,6 +52,21 @@ std::optional<size_t> findInvalidUtf8(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<std::string> pathLengthProblem(std::string_view path) {
+  constexpr size_t kNameMax = 255, kPathMax = 4095;
+  if (path.size() > kPathMax) return fmt::format("is {} bytes long; paths may have at most {}", path.size(), kPathMax);
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end - start > kNameMax)
+      return fmt::format("has a name of {} bytes (\"{}...\"); names in a path may have at most {}", end - start,
+                         path.substr(start, 20), kNameMax);
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
 std::string csvField(std::string_view text) {
   const bool quote = text.find_first_of(",\"\r\n") != std::string_view::npos ||
                      (!text.empty() && (text.front() == ' ' || text.back() == ' '));

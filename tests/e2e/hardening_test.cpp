@@ -156,6 +156,21 @@ TEST(Hardening, ASecondCheckoutOfTheSameProjectDoesNotTakeOverTheFirstsContainer
   EXPECT_FALSE(first.existsIn("app", "/app/src/theirs.txt"));
 }
 
+// Mutagen reads --ignore as CSV: an exclude holding a quote used to fail the create with a CSV
+// parse error. Quoted for it, it arrives as written and keeps that file out.
+TEST(Hardening, AnExcludeWithQuotesReachesMutagenAsWritten) {
+  Project project("e2e-quoted-exclude");
+  project.write("project.garden.yml", projectYaml(project.name()));
+  project.write("garden.yml", sleepDeployYaml("app", "      - source: src\n        target: /app/src\n"
+                                                     "        mode: one-way-replica\n        exclude: [\"q'\\\"\"]\n"));
+  project.write("src/q'\"", "excluded");
+  project.write("src/kept.txt", "kept");
+  auto deploy = project.gardensync({"deploy", "--sync=*"});
+  ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+  EXPECT_EQ(project.catIn("app", "/app/src/kept.txt"), "kept");
+  EXPECT_FALSE(project.existsIn("app", "/app/src/q'\""));
+}
+
 // Polls without touching the project (Project::eventually flushes, which starts the daemon).
 bool waitFor(const std::function<bool()>& predicate) {
   const auto deadline = std::chrono::steady_clock::now() + 90s;

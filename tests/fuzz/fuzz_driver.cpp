@@ -2,8 +2,11 @@
 // runs as is, then `iterations` inputs made from them by a few random edits each (bit flips, byte
 // and token insertions, deletions, duplications, splices of two inputs). Deterministic for a
 // seed, so a failure in CI reproduces locally. When an input crashes (sanitizer report, an
-// unexpected exception), it is written to `crash-<n>` in the working folder and named on stderr.
+// unexpected exception) or runs longer than 10 s (a hang, or work out of all proportion to its
+// size), it is written to `crash-<n>` in the working folder and named on stderr.
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -12,6 +15,7 @@
 #include <iterator>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fuzz_target.h"
@@ -77,10 +81,37 @@ std::string mutate(const std::string& base, const std::vector<std::string>& corp
   return data;
 }
 
+std::atomic<long> runsStarted{0};
+std::atomic<long> runsFinished{0};
+
 void runOne(const std::string& input) {
   currentInput = &input;
+  ++runsStarted;
   LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+  ++runsFinished;
   currentInput = nullptr;
+}
+
+// Aborts (saving the input) when one input runs longer than the limit.
+void startWatchdog(std::chrono::seconds limit) {
+  std::thread([limit] {
+    long watched = -1;
+    auto since = std::chrono::steady_clock::now();
+    while (true) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      const long running = runsStarted.load();
+      if (running != watched || runsFinished.load() == running) {
+        watched = running;
+        since = std::chrono::steady_clock::now();
+        continue;
+      }
+      if (std::chrono::steady_clock::now() - since > limit) {
+        std::fprintf(stderr, "fuzz: one input has run for more than %lld s\n", static_cast<long long>(limit.count()));
+        saveCurrentInput();
+        std::abort();
+      }
+    }
+  }).detach();
 }
 
 }  // namespace
@@ -113,6 +144,7 @@ int main(int argc, char** argv) {
   }
   const long iterations = std::atol(argv[2]);
   const unsigned long seed = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 1;
+  startWatchdog(std::chrono::seconds(10));
   for (const auto& input : corpus) runOne(input);
   std::mt19937_64 random(seed);
   for (long i = 0; i < iterations; ++i) runOne(mutate(corpus[random() % corpus.size()], corpus, random));

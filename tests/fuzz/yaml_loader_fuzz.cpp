@@ -7,6 +7,8 @@
 #include <fstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "fuzz_target.h"
 #include "gardensync/config/loader.h"
 #include "gardensync/sync/plan.h"

@@ -20,6 +20,11 @@ std::optional<size_t> findControlCharacter(std::string_view text);
 // The byte offset where `text` stops being valid UTF-8, if it does.
 std::optional<size_t> findInvalidUtf8(std::string_view text);
 
+// Why `path` cannot be used on Linux or macOS, if so: a component longer than 255 bytes
+// (NAME_MAX) or a path longer than 4095 (PATH_MAX). Such a path otherwise fails late, with a raw
+// file system error, in whatever touches it first.
+std::optional<std::string> pathLengthProblem(std::string_view path);
+
 // `text` as one field of a CSV record: quoted (quotes doubled) when it holds a comma, a quote, a
 // line break or edge spaces. Mutagen's `--ignore` and Docker's `--mount` read their values as
 // CSV, so a bare `q'"` would be a parse error there and `a,b` two values.

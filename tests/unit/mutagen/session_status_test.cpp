@@ -49,6 +49,10 @@ TEST(SessionStatus, EmptyAndBrokenLists) {
   EXPECT_TRUE(parseSessionList("[]").empty());
   EXPECT_TRUE(parseSessionList("null").empty());
   EXPECT_THROW(parseSessionList("Error: daemon"), Error);
+  // Found by the session_json fuzz target: nlohmann reports these as other exception types.
+  EXPECT_THROW(parseSessionList("[{\"successfulCycles\":1e999}]"), Error);
+  EXPECT_THROW(parseSessionList("[1, \"x\"]"), Error);
+  EXPECT_THROW(parseSessionList("[{\"alpha\":{}}, 2]"), Error);
 }
 
 TEST(SessionDiff, KeepsUnchangedReplacesChangedAndLeavesOthersAlone) {
