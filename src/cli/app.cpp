@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gardensync/cli/commands.h"
+#include "gardensync/cli/helper_commands.h"
 #include "gardensync/util/error.h"
 #include "gardensync/util/termination.h"
 
@@ -27,6 +28,7 @@ constexpr const char* kDescription =
 }  // namespace
 
 int run(int argc, char** argv) {
+  if (auto code = runHelperCommand({argv + 1, argv + argc})) return *code;
   GlobalOptions options;
   CLI::App app(kDescription, "gardensync");
   app.require_subcommand(1);
@@ -36,8 +38,14 @@ int run(int argc, char** argv) {
              "Run `gardensync <command> --help` for a command's options.");
   app.add_option("--root", options.root, "Project root (default: search upward for project.garden.yml)")
       ->type_name("DIR");
-  app.add_option("--env", options.environment, "Environment to use (default: the project's defaultEnvironment)")
+  app.add_option("--env", options.environment,
+                 "Environment to use, optionally with a namespace: <namespace>.<environment> (default: the project's "
+                 "defaultEnvironment)")
       ->type_name("NAME");
+  app.add_option("--var", options.variables,
+                 "Set a variable, over any value in the project: key=value; several separated by commas, a.b=value "
+                 "for a key of a mapping")
+      ->type_name("KEY=VALUE");
   app.add_option("--log-level", options.logLevel, "How much to log on stderr")
       ->check(CLI::IsMember({"error", "warn", "info", "debug", "trace"}))
       ->default_str("info");
@@ -48,8 +56,13 @@ int run(int argc, char** argv) {
 
   Context context(options);
   // Runs once the whole command line is parsed, before any command's callback.
-  app.parse_complete_callback([&] { ui::initLogging(options.logLevel); });
+  app.parse_complete_callback([&] {
+    ui::initLogging(options.logLevel);
+    options.command = describeCommand(app);
+  });
   addDeployCommand(app, context);
+  addExecCommand(app, context);
+  addLogsCommand(app, context);
   addSyncCommands(app, context);
   addUtilCommands(app, context);
   addValidateCommand(app, context);

@@ -4,6 +4,7 @@
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/deploy_runner.h"
 #include "gardensync/config/template.h"
+#include "gardensync/providers/provider.h"
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/error.h"
 
@@ -39,8 +40,11 @@ void printPlan(Context& context, const config::ProjectConfig& config,
   for (const config::Action* deploy : deploys) {
     if (deploy->type == "container")
       ui::printLine(fmt::format("deploy {}: image {}", deploy->name, config::resolveBuildOutputs(deploy->image, {})));
+    else if (deploy->type == "helm")
+      ui::printLine(fmt::format("deploy {}: helm chart {} as release {}", deploy->name, deploy->helm->path.string(),
+                                deploy->helm->releaseName));
     else
-      ui::printLine(fmt::format("deploy {}: {} Deploy", deploy->name, deploy->type));
+      ui::printLine(fmt::format("deploy {}: {} manifest(s)", deploy->name, deploy->manifests.size()));
   }
   if (sessions.empty()) {
     ui::printLine("No syncs selected (use --sync=* or --sync <names>).");
@@ -95,7 +99,11 @@ void runDeploy(Context& context, const DeployFlags& flags) {
     for (const config::Action* deploy : syncDeploys)
       if (std::find(deploys.begin(), deploys.end(), deploy) == deploys.end()) deploys.push_back(deploy);
   }
-  const std::vector<sync::PlannedSession> sessions = sync::planSessions(config, syncDeploys);
+  const auto provider = providers::makeProvider(config);
+  const std::vector<sync::PlannedSession> sessions =
+      sync::planSessions(config, syncDeploys, [&](const auto& deploy, const auto& path, const auto& name) {
+        return provider->syncEndpoint(deploy, path, name);
+      });
   if (flags.dryRun) {
     printPlan(context, config, deploys, sessions);
     return;
@@ -121,7 +129,8 @@ void addDeployCommand(CLI::App& app, Context& context) {
                          ->expected(0, 1)
                          ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
                          ->type_name("NAMES|*");
-  cmd->add_flag("--dry-run", flags->dryRun, "Print the plan (and the sync sessions) without touching Docker or Mutagen");
+  cmd->add_flag("--dry-run", flags->dryRun,
+                "Print the plan (and the sync sessions) without touching Docker, the cluster or Mutagen");
   cmd->add_flag("--detach", flags->detach, "Exit once the initial sync is done instead of streaming sync events");
   cmd->callback([&context, flags, syncOption] {
     flags->syncGiven = syncOption->count() > 0;

@@ -1,6 +1,7 @@
 #include "gardensync/cli/deploy_runner.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -13,7 +14,8 @@
 #include "gardensync/cli/sync_control.h"
 #include "gardensync/config/action_graph.h"
 #include "gardensync/config/template.h"
-#include "gardensync/providers/local_docker.h"
+#include "gardensync/providers/provider.h"
+#include "gardensync/ui/terminal.h"
 #include "gardensync/ui/output.h"
 #include "gardensync/util/error.h"
 
@@ -22,14 +24,6 @@ namespace gardensync::cli {
 namespace {
 
 using providers::DeployOutcome;
-
-void requireLocalDocker(const config::ProjectConfig& config) {
-  if (config.provider.name == "local-docker") return;
-  throw Error(fmt::format("deploying with the {} provider is not available in this version of gardensync",
-                          config.provider.name),
-              "use the local-docker provider (the default when no provider is configured), or --dry-run to print "
-              "the plan");
-}
 
 // A copy of the Deploy with `${actions.build.*.outputs.*}` replaced by the builds' results.
 config::Action withBuildOutputs(const config::Action& deploy, const std::map<std::string, std::string>& outputs) {
@@ -44,6 +38,11 @@ config::Action withBuildOutputs(const config::Action& deploy, const std::map<std
     if (list)
       for (auto& item : *list) resolve(item);
   };
+  std::function<void(nlohmann::json&)> resolveJson = [&](nlohmann::json& value) {
+    if (value.is_string()) resolve(value.get_ref<std::string&>());
+    else if (value.is_structured())
+      for (auto& item : value) resolveJson(item);
+  };
   resolve(resolved.image);
   resolveList(resolved.command);
   resolveList(resolved.args);
@@ -52,26 +51,27 @@ config::Action withBuildOutputs(const config::Action& deploy, const std::map<std
     resolveList(resolved.sync->command);
     resolveList(resolved.sync->args);
   }
+  for (auto& manifest : resolved.manifests) resolveJson(manifest.body);
+  if (resolved.helm) resolveJson(resolved.helm->values);
   return resolved;
 }
 
 // Runs the Builds the Deploys need, in dependency order, and returns the Deploys with their
 // build outputs filled in.
 std::vector<config::Action> buildAll(const config::ProjectConfig& config, const std::vector<const config::Action*>& deploys,
-                                     const providers::LocalDocker& local) {
+                                     const providers::Provider& provider) {
+  const auto order = config::dependencyOrder(deploys, config.actions);
+  for (const config::Action* action : order)
+    if (action->kind == config::ActionKind::Deploy) provider.checkDeploySupported(*action);
   std::map<std::string, std::string> outputs;
   std::vector<config::Action> resolved;
-  for (const config::Action* action : config::dependencyOrder(deploys, config.actions)) {
+  for (const config::Action* action : order) {
     if (action->kind == config::ActionKind::Deploy) {
-      if (action->type != "container")
-        throw Error(fmt::format("Deploy {} has type {}, which the local-docker provider cannot run", action->name,
-                                action->type),
-                    "local-docker runs Deploys of type container");
       resolved.push_back(withBuildOutputs(*action, outputs));
       continue;
     }
     spdlog::info("build {}: checking", action->name);
-    auto result = local.build(*action, [](std::string_view chunk) { spdlog::debug("{}", chunk); });
+    auto result = provider.build(*action, [](std::string_view chunk) { spdlog::debug("{}", chunk); });
     outputs[action->name + ".deploymentImageId"] = result.imageId;
     outputs[action->name + ".version"] = result.version;
     spdlog::info("build {}: {} ({})", action->name, result.imageId, result.built ? "built" : "up to date");
@@ -89,8 +89,9 @@ void printResult(Context& context, const std::vector<providers::DeployPlan>& pla
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : plans)
       list.push_back({{"deploy", p.deploy->name},
-                      {"container", p.spec.name},
-                      {"image", p.spec.image},
+                      {"container", p.container.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.container)},
+                      {"resource", p.resource},
+                      {"image", p.image.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.image)},
                       {"outcome", providers::toString(p.outcome)}});
     nlohmann::json sessionList = nlohmann::json::array();
     for (const auto& v : views) sessionList.push_back(ui::toJson(v));
@@ -98,8 +99,10 @@ void printResult(Context& context, const std::vector<providers::DeployPlan>& pla
     return;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& p : plans) rows.push_back({p.deploy->name, p.spec.name, p.spec.image, providers::toString(p.outcome)});
-  std::string table = ui::formatTable({"DEPLOY", "CONTAINER", "IMAGE", "RESULT"}, rows);
+  for (const auto& p : plans)
+    rows.push_back({p.deploy->name, p.resource, p.image.empty() ? "-" : p.image, providers::toString(p.outcome)});
+  const bool containers = std::all_of(plans.begin(), plans.end(), [](const auto& p) { return !p.container.empty(); });
+  std::string table = ui::formatTable({"DEPLOY", containers ? "CONTAINER" : "RUNS AS", "IMAGE", "RESULT"}, rows);
   if (!views.empty()) table += "\n" + ui::statusTable(views);
   table.pop_back();
   ui::printLine(table);
@@ -110,19 +113,17 @@ void printResult(Context& context, const std::vector<providers::DeployPlan>& pla
 void runDeployment(Context& context, const std::vector<const config::Action*>& deploys,
                    const std::vector<sync::PlannedSession>& sessions, bool detach) {
   const config::ProjectConfig& config = context.project();
-  requireLocalDocker(config);
-  providers::DockerCli docker;
-  docker.checkAvailable();
-  providers::LocalDocker local(config, docker);
+  const auto provider = providers::makeProvider(config);
+  provider->checkAvailable();
   std::optional<util::FileLock> writer(lockProject(context));
 
   std::set<std::string> syncDeploys;
   for (const auto& session : sessions) syncDeploys.insert(session.deploy);
 
   // Decide everything before changing anything.
-  const std::vector<config::Action> resolved = buildAll(config, deploys, local);
+  const std::vector<config::Action> resolved = buildAll(config, deploys, *provider);
   std::vector<providers::DeployPlan> plans;
-  for (const auto& deploy : resolved) plans.push_back(local.planDeploy(deploy, syncDeploys.count(deploy.name) > 0));
+  for (const auto& deploy : resolved) plans.push_back(provider->planDeploy(deploy, syncDeploys.count(deploy.name) > 0));
 
   // A new container starts from its image: Mutagen's history of the old one would read as
   // deletions and propagate them to the local side. So the sessions of a container about to be
@@ -156,20 +157,27 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
       spdlog::warn("the syncs of {} were stopped because its container is replaced; `gardensync sync start {}` "
                    "starts them again",
                    name, name);
-  for (const auto& plan : plans) {
-    local.applyDeploy(plan);
-    spdlog::info("deploy {}: container {} {}", plan.deploy->name, plan.spec.name, providers::toString(plan.outcome));
+  {
+    ui::StatusLine status;
+    for (const auto& plan : plans) {
+      provider->applyDeploy(plan, [&status](const std::string& line) { status.show(line); });
+      status.clear();
+      spdlog::info("deploy {}: {} {}", plan.deploy->name, plan.resource, providers::toString(plan.outcome));
+    }
   }
 
   std::vector<ui::SessionView> views;
   if (!sessions.empty()) {
     mutagen::SessionClient client(*engine->mutagen);
-    for (const auto& name : syncDeploys) local.checkAgentHost(sync::dockerContainerName(config.project.name, name));
-    for (const auto& session : sessions)
-      if (session.containerIsAlpha)
-        local.ensureDirectory(sync::dockerContainerName(config.project.name, session.deploy), session.containerPath);
+    {
+      ui::StatusLine status;
+      provider->prepareSyncTargets(sessions, [&status](const std::string& line) { status.show(line); });
+    }
     const std::vector<std::string> names(syncDeploys.begin(), syncDeploys.end());
-    auto summary = applySessions(client, config.project.name, names, sessions, running);
+    auto summary = applySessions(client, config.project.name, names, sessions, running,
+                                 [&](const sync::PlannedSession& session) {
+                                   provider->beforeSessionCreate(session, engine->transport);
+                                 });
     spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged,
                  summary.terminated + stale.size());
     views = waitForInitialSync(client, config.project.name, summary.identifiers);

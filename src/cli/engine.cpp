@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "gardensync/ui/progress.h"
@@ -9,6 +10,13 @@
 #include "gardensync/util/home_dir.h"
 
 namespace gardensync::cli {
+
+std::filesystem::path selfExecutable() {
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw Error(fmt::format("cannot find gardensync's own executable: {}", ec.message()));
+  return self;
+}
 
 std::filesystem::path requireHome() {
   if (auto dir = util::homeDirectory()) return *dir;
@@ -38,7 +46,11 @@ Engine openEngine(Context& context, bool startDaemon) {
   engine.dataDir = mutagen::prepareDataDir(project.root, requireHome(), engine.tool.binary);
   engine.mutagen = std::make_unique<mutagen::MutagenCli>(engine.tool.binary, engine.dataDir.path);
   spdlog::debug("Mutagen {} with data directory {}", engine.tool.binary.string(), engine.dataDir.path.string());
-  if (startDaemon) engine.mutagen->ensureDaemon();
+  engine.transport = {engine.dataDir.path, engine.tool.binary, selfExecutable()};
+  std::optional<std::map<std::string, std::string>> environment;
+  if (context.configLoaded())
+    environment = providers::makeProvider(context.project())->prepareTransport(engine.transport);
+  if (startDaemon) engine.mutagen->ensureDaemon(environment);
   return engine;
 }
 

@@ -7,6 +7,8 @@
 #include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/sync_control.h"
 #include "gardensync/providers/local_docker.h"
+#include "gardensync/providers/provider.h"
+#include "gardensync/ui/terminal.h"
 #include "gardensync/util/error.h"
 
 namespace gardensync::cli {
@@ -75,27 +77,22 @@ void runStop(Context& context, const std::vector<std::string>& names) {
 // Starts the syncs of deployed, running containers (`restart` stops them first).
 void runStart(Context& context, const std::vector<std::string>& names, bool restart) {
   const auto& config = context.project();
-  if (config.provider.name != "local-docker")
-    throw Error(fmt::format("syncing with the {} provider is not available in this version of gardensync", config.provider.name));
   const auto deploys = sync::selectSyncDeploys(config, names);
-  providers::DockerCli docker;
-  docker.checkAvailable();
-  providers::LocalDocker local(config, docker);
+  const auto provider = providers::makeProvider(config);
+  provider->checkAvailable();
   const util::FileLock writer = lockProject(context);
   std::vector<std::string> deployNames;
   for (const auto* deploy : deploys) {
-    const std::string container = sync::dockerContainerName(config.project.name, deploy->name);
-    auto info = docker.inspectContainer(container);
-    if (!info || !info->running)
-      throw Error(fmt::format("Deploy {} is not running (no running container {})", deploy->name, container),
-                  fmt::format("deploy it first: gardensync deploy --sync {}", deploy->name));
-    local.checkAgentHost(container);
+    provider->requireRunning(*deploy);
     deployNames.push_back(deploy->name);
   }
-  const auto planned = sync::planSessions(config, deploys);
-  for (const auto& session : planned)
-    if (session.containerIsAlpha)
-      local.ensureDirectory(sync::dockerContainerName(config.project.name, session.deploy), session.containerPath);
+  const auto planned = sync::planSessions(config, deploys, [&](const auto& deploy, const auto& path, const auto& name) {
+    return provider->syncEndpoint(deploy, path, name);
+  });
+  {
+    ui::StatusLine status;
+    provider->prepareSyncTargets(planned, [&status](const std::string& line) { status.show(line); });
+  }
   Engine engine = openEngine(context, true);
   mutagen::SessionClient client(*engine.mutagen);
   // Ask before stopping anything: a refusal must leave the running syncs as they are.
@@ -105,10 +102,41 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
     stopSessions(context, engine, deployNames);
     running.clear();
   }
-  auto summary = applySessions(client, config.project.name, deployNames, planned, running);
+  auto summary = applySessions(client, config.project.name, deployNames, planned, running,
+                               [&](const sync::PlannedSession& session) {
+                                 provider->beforeSessionCreate(session, engine.transport);
+                               });
   waitForInitialSync(client, config.project.name, summary.identifiers);
   spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged, summary.terminated);
   printSessions(context, projectSessions(client, config.project.name, deployNames));
+}
+
+void runCleanup(Context& context, const std::vector<std::string>& names) {
+  const auto project = context.identity();
+  checkDeployNames(context, names);
+  const util::FileLock writer = lockProject(context);
+  Engine engine = openEngine(context, true);
+  const size_t stopped = stopSessions(context, engine, names);
+  std::vector<std::string> removed;
+  if (context.configLoaded()) {
+    const auto provider = providers::makeProvider(context.project());
+    provider->checkAvailable();
+    removed = provider->cleanup(names);
+  } else {
+    // Without a config there is no provider to ask; the Docker Engine's containers carry the
+    // project's labels, so they can still go. A cluster's need the provider's settings.
+    spdlog::warn("cleaning up local-docker containers only; fix the configuration to clean up a cluster's workloads");
+    providers::DockerCli docker;
+    docker.checkAvailable();
+    removed = providers::removeProjectContainers(docker, project, names);
+  }
+  for (const auto& item : removed) spdlog::info("removed {}", item);
+  if (context.json())
+    ui::printJson({{"stoppedSessions", stopped}, {"removedContainers", removed.size()}, {"removed", removed}});
+  else ui::printLine(fmt::format("Stopped {} sync session(s) and removed {} {}.", stopped, removed.size(),
+                                 context.configLoaded() && context.project().provider.name != "local-docker"
+                                     ? "object(s)"
+                                     : "container(s)"));
 }
 
 }  // namespace
@@ -145,31 +173,13 @@ void addSyncCommands(CLI::App& app, Context& context) {
   auto* cleanup = app.add_subcommand("cleanup", "Remove what gardensync deployed");
   cleanup->require_subcommand(1);
   auto names = std::make_shared<std::vector<std::string>>();
-  auto* deploy = cleanup->add_subcommand("deploy", "Stop the syncs and remove the containers of the named Deploys (all when none named)");
+  auto* deploy = cleanup->add_subcommand(
+      "deploy", "Stop the syncs and remove what the named Deploys deployed (all when none named): containers, or a cluster's objects");
   deploy->add_option("names", *names, "Deploy names (default: all)");
   deploy->footer("Examples:\n  gardensync cleanup deploy\n  gardensync cleanup deploy api\n\n"
-                 "Local files are never touched; only containers labelled for this project are removed.");
-  deploy->callback([&context, names] {
-    const auto project = context.identity();
-    checkDeployNames(context, *names);
-    const util::FileLock writer = lockProject(context);
-    Engine engine = openEngine(context, true);
-    const size_t stopped = stopSessions(context, engine, *names);
-    providers::DockerCli docker;
-    docker.checkAvailable();
-    // By label, so containers of Deploys since removed from the config go too.
-    std::map<std::string, std::string> labels{{sync::kProjectLabel, project.name}};
-    size_t removed = 0;
-    for (const auto& container : docker.listContainers(labels)) {
-      if (!providers::belongsToThisCheckout(container, project.root)) continue;
-      const std::string deployName = container.labels.count(sync::kDeployLabel) ? container.labels.at(sync::kDeployLabel) : "";
-      if (!names->empty() && std::find(names->begin(), names->end(), deployName) == names->end()) continue;
-      docker.remove(container.id);
-      ++removed;
-    }
-    if (context.json()) ui::printJson({{"stoppedSessions", stopped}, {"removedContainers", removed}});
-    else ui::printLine(fmt::format("Stopped {} sync session(s) and removed {} container(s).", stopped, removed));
-  });
+                 "Local files are never touched; only containers and cluster objects labelled for this\n"
+                 "project's checkout are removed.");
+  deploy->callback([&context, names] { runCleanup(context, *names); });
 }
 
 }  // namespace gardensync::cli

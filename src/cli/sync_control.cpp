@@ -105,7 +105,8 @@ void checkLocalSources(Context& context, const std::vector<sync::PlannedSession>
 
 ApplySummary applySessions(const mutagen::SessionClient& client, const std::string& project,
                            const std::vector<std::string>& deploys, const std::vector<sync::PlannedSession>& planned,
-                           const std::vector<mutagen::SessionStatus>& running) {
+                           const std::vector<mutagen::SessionStatus>& running,
+                           const std::function<void(const sync::PlannedSession&)>& beforeCreate) {
   const auto changes = mutagen::diffSessions(running, planned, project, deploys);
   ApplySummary summary;
   summary.unchanged = changes.unchanged.size();
@@ -117,6 +118,7 @@ ApplySummary applySessions(const mutagen::SessionClient& client, const std::stri
   }
   for (const auto& session : changes.create) {
     spdlog::info("starting sync {}: {} -> {} ({})", session.name, session.alpha, session.beta, session.gardenMode);
+    if (beforeCreate) beforeCreate(session);
     summary.identifiers.push_back(client.create(session));
     ++summary.created;
   }
@@ -164,7 +166,8 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
         if (!inserted && std::chrono::steady_clock::now() - since->second > 60s) {
           status.keep();
           throw Error(fmt::format("sync {} keeps failing: {}", session.name, session.lastError),
-                      "check the container is running and reachable (`docker ps`), then `gardensync sync restart`");
+                      "check that its container runs and can be reached (`gardensync sync status` shows the "
+                      "endpoint), then `gardensync sync restart`");
         }
       }
     }

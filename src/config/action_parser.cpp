@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "gardensync/config/kubernetes_spec.h"
 #include "gardensync/config/sync_schema.h"
 
 namespace gardensync::config {
@@ -164,9 +165,26 @@ std::map<std::string, YAML::Node> valueNodesByKey(const YAML::Node& map) {
   return values;
 }
 
+// Every string of a manifest or of Helm values, with where the document is written.
+void addJsonValues(std::vector<TemplatedValue>& values, const nlohmann::json& json, const YAML::Node& node,
+                   const std::string& keyPath) {
+  if (json.is_string()) {
+    values.push_back({json.get_ref<const std::string&>(), node, keyPath});
+  } else if (json.is_structured()) {
+    for (const auto& item : json) addJsonValues(values, item, node, keyPath);
+  }
+}
+
 // Builds referenced through `${actions.build.x.outputs.*}` are dependencies, as in Garden.
 void addImplicitDependencies(const YamlReader& reader, const YAML::Node& spec, Action& action) {
   std::vector<TemplatedValue> values;
+  const YAML::Node manifests = YamlReader::child(spec, "manifests");
+  for (size_t i = 0; i < action.manifests.size(); ++i) {
+    const bool inline_ = manifests.IsSequence() && i < manifests.size();
+    addJsonValues(values, action.manifests[i].body, inline_ ? manifests[i] : YamlReader::child(spec, "files"),
+                  inline_ ? YamlReader::index("spec.manifests", i) : "spec.files");
+  }
+  if (action.helm) addJsonValues(values, action.helm->values, YamlReader::child(spec, "values"), "spec.values");
   values.push_back({action.image, YamlReader::child(spec, "image"), "spec.image"});
   addListValues(values, action.command, spec, "command", "spec");
   addListValues(values, action.args, spec, "args", "spec");
@@ -245,11 +263,20 @@ std::optional<Action> parseAction(YamlReader& reader, const YAML::Node& doc, con
                              action.type));
     return std::nullopt;
   }
+  if (auto timeout = reader.integer(doc, "timeout", "")) {
+    if (*timeout <= 0)
+      reader.error(YamlReader::child(doc, "timeout"), "timeout", "must be a positive number of seconds");
+    else action.timeoutSeconds = *timeout;
+  }
   if (action.type == "container") {
     parseContainerDeploy(reader, doc, spec, action);
-  } else if (spec.IsMap()) {
+  } else if (!spec.IsDefined() || spec.IsNull()) {
+    if (action.type == "helm") reader.error(doc, "spec.chart.path", "is required (the folder of a local chart)");
+  } else if (reader.isMap(spec, "spec")) {
     YAML::Node target = YamlReader::child(spec, "defaultTarget");
     if (target.IsDefined()) action.defaultTarget = parseWorkloadTarget(reader, target, "spec.defaultTarget");
+    if (action.type == "kubernetes") parseKubernetesDeploySpec(reader, spec, action, projectRoot);
+    else parseHelmDeploySpec(reader, spec, action);
   }
   if (spec.IsMap()) {
     SyncSchemaContext context{action.type, action.dir, projectRoot};

@@ -1,6 +1,8 @@
 #include "gardensync/config/loader.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <regex>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -9,6 +11,7 @@
 #include "gardensync/config/action_parser.h"
 #include "gardensync/config/file_scan.h"
 #include "gardensync/config/sync_schema.h"
+#include "gardensync/config/template/config_render.h"
 #include "gardensync/config/variables.h"
 #include "gardensync/config/yaml_reader.h"
 #include "gardensync/config/yaml_text.h"
@@ -88,32 +91,16 @@ std::optional<fs::path> projectFileIn(const fs::path& dir) {
   return std::nullopt;
 }
 
-// The variables of a Project or an environment, as written; a name given twice keeps the last
-// value (at the position of the first, where YamlReader::child finds it). Maps by name rather than
-// a search per variable, so thousands of variables load in linear time.
+// The variables of a Project or an environment, as written (variables.h).
 std::vector<VariableDefinition> parseVariables(YamlReader& reader, const YAML::Node& map, const std::string& path) {
-  std::vector<VariableDefinition> definitions;
-  auto values = reader.stringMap(map, "variables", path);
-  if (!values) return definitions;
-  std::map<std::string, YAML::Node> nodes;
-  for (const auto& entry : YamlReader::child(map, "variables"))
-    if (entry.first.IsScalar()) nodes.emplace(entry.first.Scalar(), entry.second);
-  const std::string keyPath = YamlReader::join(path, "variables");
-  std::map<std::string, size_t> indexByName;
-  for (auto& [name, value] : *values) {
-    auto node = nodes.find(name);
-    const YAML::Node at = node != nodes.end() ? node->second : YAML::Node(YAML::NodeType::Undefined);
-    VariableDefinition definition{name, value, reader.position(at), YamlReader::join(keyPath, name)};
-    auto [same, inserted] = indexByName.emplace(name, definitions.size());
-    if (inserted) definitions.push_back(std::move(definition));
-    else definitions[same->second] = std::move(definition);
-  }
-  return definitions;
+  return parseVariableDefinitions(reader, map, path);
 }
 
 std::map<std::string, std::string> asMap(const std::vector<VariableDefinition>& definitions) {
   std::map<std::string, std::string> variables;
-  for (const auto& definition : definitions) variables[definition.name] = definition.value;
+  for (const auto& definition : definitions)
+    variables[definition.name] = definition.value.is_string() ? definition.value.get<std::string>()
+                                                              : tmpl::toJson(definition.value);
   return variables;
 }
 
@@ -123,13 +110,84 @@ struct ProjectVariables {
   std::vector<std::pair<std::string, std::vector<VariableDefinition>>> environments;  // by name
 };
 
-Provider parseProvider(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+// Kubernetes' rule for namespace names (DNS-1123 labels).
+bool isNamespaceName(const std::string& name) {
+  static const std::regex kLabel("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+  return name.size() <= 63 && std::regex_match(name, kLabel);
+}
+
+// Garden writes the namespace as a name or as `{name: ...}`.
+void parseNamespace(YamlReader& reader, const YAML::Node& node, const std::string& path, Provider& provider) {
+  const YAML::Node ns = YamlReader::child(node, "namespace");
+  if (!ns.IsDefined() || ns.IsNull()) return;
+  const std::string keyPath = ns.IsMap() ? YamlReader::join(path, "namespace.name") : YamlReader::join(path, "namespace");
+  auto name = ns.IsMap() ? reader.plainString(ns, "name", YamlReader::join(path, "namespace"), true)
+                         : reader.plainString(node, "namespace", path);
+  if (!name) return;
+  if (!isNamespaceName(*name)) {
+    reader.error(ns.IsMap() ? YamlReader::child(ns, "name") : ns, keyPath,
+                 fmt::format("\"{}\" is not a valid namespace name (lowercase letters, digits and dashes, at most 63 "
+                             "characters)",
+                             *name));
+    return;
+  }
+  provider.kubernetesNamespace = *name;
+}
+
+// A path in the provider settings: `~/` is the home folder, a relative path is the project's.
+std::string providerPath(const std::string& written, const fs::path& projectRoot) {
+  if (written.starts_with("~/"))
+    if (const char* home = std::getenv("HOME"); home && *home) return (fs::path(home) / written.substr(2)).string();
+  const fs::path path = fs::path(written).is_absolute() ? fs::path(written) : projectRoot / written;
+  return path.lexically_normal().string();
+}
+
+void parseDeploymentRegistry(YamlReader& reader, const YAML::Node& node, const std::string& path, Provider& provider) {
+  const YAML::Node registry = YamlReader::child(node, "deploymentRegistry");
+  const std::string keyPath = YamlReader::join(path, "deploymentRegistry");
+  if (!registry.IsDefined() || registry.IsNull() || !reader.isMap(registry, keyPath)) return;
+  reader.rejectUnknownKeys(registry, keyPath, {"hostname", "namespace", "insecure", "port"});
+  DeploymentRegistry result;
+  auto hostname = reader.plainString(registry, "hostname", keyPath, true);
+  if (!hostname) return;
+  // Garden's `port` is appended to the hostname, as an image reference has it.
+  if (auto port = reader.integer(registry, "port", keyPath)) *hostname += fmt::format(":{}", *port);
+  static const std::regex kHost("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]+)?$");
+  if (!std::regex_match(*hostname, kHost)) {
+    reader.error(YamlReader::child(registry, "hostname"), YamlReader::join(keyPath, "hostname"),
+                 fmt::format("\"{}\" is not a registry host (a host name or address, optionally with :port, "
+                             "without a scheme or path)",
+                             *hostname));
+    return;
+  }
+  result.hostname = *hostname;
+  result.ns = reader.plainString(registry, "namespace", keyPath).value_or("");
+  static const std::regex kPath("^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$");
+  if (!result.ns.empty() && !std::regex_match(result.ns, kPath)) {
+    reader.error(YamlReader::child(registry, "namespace"), YamlReader::join(keyPath, "namespace"),
+                 fmt::format("\"{}\" cannot be part of an image name (lowercase letters, digits, and . _ - / between "
+                             "them)",
+                             result.ns));
+    return;
+  }
+  result.insecure = reader.boolean(registry, "insecure", keyPath).value_or(false);
+  provider.deploymentRegistry = result;
+}
+
+Provider parseProvider(YamlReader& reader, const YAML::Node& node, const std::string& path, const fs::path& projectRoot) {
   Provider provider;
   provider.position = reader.position(node);
   if (!reader.isMap(node, path)) return provider;
   provider.name = reader.plainString(node, "name", path, true).value_or("");
   provider.environments = reader.stringList(node, "environments", path).value_or(std::vector<std::string>{});
-  provider.kubernetesNamespace = reader.plainString(node, "namespace", path).value_or("");
+  if (provider.name == "kubernetes" || provider.name == "local-kubernetes") {
+    parseNamespace(reader, node, path, provider);
+    provider.kubernetesContext = reader.plainString(node, "context", path).value_or("");
+    if (auto kubeconfig = reader.plainString(node, "kubeconfig", path)) provider.kubeconfig = providerPath(*kubeconfig, projectRoot);
+    if (auto kubectl = reader.plainString(node, "kubectlPath", path))
+      provider.kubectlPath = kubectl->find('/') == std::string::npos ? *kubectl : providerPath(*kubectl, projectRoot);
+    parseDeploymentRegistry(reader, node, path, provider);
+  }
   YAML::Node sync = YamlReader::child(node, "sync");
   if (sync.IsDefined() && reader.isMap(sync, YamlReader::join(path, "sync"))) {
     reader.rejectUnknownKeys(sync, YamlReader::join(path, "sync"), {"defaults"});
@@ -145,7 +203,8 @@ void checkDefaultEnvironment(YamlReader& reader, const YAML::Node& doc, const Pr
   if (project.defaultEnvironment.empty() || project.environments.empty()) return;
   std::string names;
   for (const auto& env : project.environments) {
-    if (env.name == project.defaultEnvironment) return;
+    // It may name a namespace too: <namespace>.<environment>.
+    if (env.name == parseEnvironmentFlag(project.defaultEnvironment).environment) return;
     names += (names.empty() ? "" : ", ") + env.name;
   }
   reader.error(YamlReader::child(doc, "defaultEnvironment"), "defaultEnvironment",
@@ -241,6 +300,8 @@ Provider chooseProvider(const Project& project, const std::string& environment, 
     chosen->name = "local-docker";
   }
   if (chosen->kubernetesNamespace.empty()) chosen->kubernetesNamespace = project.name;
+  if (chosen->deploymentRegistry && chosen->deploymentRegistry->ns.empty())
+    chosen->deploymentRegistry->ns = project.name;
   return *chosen;
 }
 
@@ -253,7 +314,7 @@ void parseProviders(YamlReader& reader, const YAML::Node& doc, Project& project)
     return;
   }
   for (size_t i = 0; i < providers.size(); ++i)
-    project.providers.push_back(parseProvider(reader, providers[i], YamlReader::index("providers", i)));
+    project.providers.push_back(parseProvider(reader, providers[i], YamlReader::index("providers", i), project.root));
 }
 
 // Once the load's resolve budget is spent every later string fails the same way: stop reading
@@ -313,24 +374,31 @@ ProjectConfig loadProject(const LoadOptions& options) {
   if (!diagnostics.errors.empty()) throw ConfigError(diagnostics.errors);
 
   ProjectConfig config;
-  config.environment = chooseEnvironment(project, options.environment);
+  // `--env` (or defaultEnvironment) may name a namespace too: <namespace>.<environment>.
+  const std::string written = options.environment.value_or(project.defaultEnvironment);
+  const EnvironmentFlag requested = parseEnvironmentFlag(written);
+  config.environment =
+      chooseEnvironment(project, written.empty() ? std::nullopt : std::optional(requested.environment));
 
-  // Variables: the project's, then the environment's, which override them.
+  // Variables: the project's, then the environment's, which override them; `--var` over both.
   TemplateContext templates;
   templates.projectName = project.name;
   templates.environmentName = config.environment;
   templates.localEnv = options.localEnv;
+  templates.describeMachine(root);
+  templates.command = options.command;
+  templates.variableOverrides = options.variables;
   ResolveBudget budget;
   templates.budget = &budget;
-  resolveVariables(variables.project, templates, diagnostics.errors);
-  for (const auto& [name, definitions] : variables.environments) {
-    if (name != config.environment) continue;
-    resolveVariables(definitions, templates, diagnostics.errors);
-    break;
-  }
+  const std::vector<VariableDefinition>* environmentVariables = nullptr;
+  for (const auto& [name, definitions] : variables.environments)
+    if (name == config.environment) environmentVariables = &definitions;
+  resolveProjectVariables(projectReader, projectDoc, variables.project, environmentVariables, config.environment,
+                          requested.ns, templates);
   stopIfBudgetSpent(budget, diagnostics);
 
   YamlReader providerReader(parsedProject.display, diagnostics, &templates);
+  renderProviders(providerReader, projectDoc, config.environment, templates);
   parseProviders(providerReader, projectDoc, project);
   config.provider = chooseProvider(project, config.environment, diagnostics);
   stopIfBudgetSpent(budget, diagnostics);
@@ -339,9 +407,11 @@ ProjectConfig loadProject(const LoadOptions& options) {
   std::vector<ParsedFile> files;
   for (const auto& path : findConfigFiles(root, project.scanExclude)) {
     files.push_back(path == projectFile ? parsedProject : parseFile(path, root, diagnostics));
-    for (const auto& doc : files.back().documents)
+    for (const auto& doc : files.back().documents) {
       if (doc.IsMap() && kindOf(doc) == "Build" && YamlReader::child(doc, "name").IsScalar())
         templates.buildNames.insert(YamlReader::child(doc, "name").Scalar());
+      registerTemplateAction(templates, doc, path, files.back().display);
+    }
   }
 
   std::vector<std::string> skippedKeys;
@@ -376,6 +446,7 @@ ProjectConfig loadProject(const LoadOptions& options) {
                                   : fmt::format("\"{}\" is not a known kind (expected {})", kind, knownKinds()));
         continue;
       }
+      renderAction(reader, doc, templates);
       YAML::Node disabled = YamlReader::child(doc, "disabled");
       if (disabled.IsScalar() && disabled.Scalar() == "true") {
         config.notes.push_back(fmt::format("{}:{}: skipping disabled {}", file.display,

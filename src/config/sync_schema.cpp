@@ -1,5 +1,7 @@
 #include "gardensync/config/sync_schema.h"
 
+#include <regex>
+
 #include <fmt/format.h>
 
 #include "gardensync/util/text.h"
@@ -11,6 +13,19 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::set<std::string> kWorkloadKinds{"Deployment", "StatefulSet", "DaemonSet", "Pod"};
+
+// Kubernetes' rules for object names (DNS-1123 subdomains) and container names (DNS-1123
+// labels); a name breaking them could never match, and the sync transport writes names into the
+// endpoint it gives Mutagen.
+bool isObjectName(const std::string& name) {
+  static const std::regex kName("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  return name.size() <= 253 && std::regex_match(name, kName);
+}
+
+bool isContainerName(const std::string& name) {
+  static const std::regex kLabel("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+  return name.size() <= 63 && std::regex_match(name, kLabel);
+}
 
 // Mutagen's `--ignore` flag splits its value on commas, so such a pattern would silently turn
 // into two different ones.
@@ -169,12 +184,37 @@ std::optional<WorkloadTarget> parseWorkloadTarget(YamlReader& reader, const YAML
                                                   const std::string& keyPath) {
   if (!reader.isMap(node, keyPath)) return std::nullopt;
   reader.rejectUnknownKeys(node, keyPath, {"kind", "name", "containerName", "podSelector"});
-  if (YamlReader::child(node, "podSelector").IsDefined()) {
-    reader.error(YamlReader::child(node, "podSelector"), YamlReader::join(keyPath, "podSelector"),
-                 "is not supported by gardensync; name the workload with kind and name");
+  WorkloadTarget target;
+  target.containerName = reader.plainString(node, "containerName", keyPath).value_or("");
+  if (!target.containerName.empty() && !isContainerName(target.containerName)) {
+    reader.error(YamlReader::child(node, "containerName"), YamlReader::join(keyPath, "containerName"),
+                 fmt::format("\"{}\" is not a valid container name (lowercase letters, digits and dashes, at most 63 "
+                             "characters)",
+                             target.containerName));
     return std::nullopt;
   }
-  WorkloadTarget target;
+  // Garden's two forms: a workload by kind and name, or the pods matching a label selector.
+  const YAML::Node selector = YamlReader::child(node, "podSelector");
+  if (selector.IsDefined()) {
+    for (const char* key : {"kind", "name"})
+      if (YamlReader::child(node, key).IsDefined()) {
+        reader.error(YamlReader::child(node, key), YamlReader::join(keyPath, key),
+                     "give either kind and name, or podSelector, not both");
+        return std::nullopt;
+      }
+    auto labels = reader.stringMap(node, "podSelector", keyPath);
+    if (!labels) return std::nullopt;
+    if (labels->empty()) {
+      reader.error(selector, YamlReader::join(keyPath, "podSelector"), "must name at least one label");
+      return std::nullopt;
+    }
+    for (const auto& [key, value] : *labels) {
+      const std::string path = YamlReader::join(YamlReader::join(keyPath, "podSelector"), key);
+      if (!reader.checkPlainText(selector, path, key) || !reader.checkPlainText(selector, path, value)) return std::nullopt;
+      target.podSelector[key] = value;
+    }
+    return target;
+  }
   auto kind = reader.plainString(node, "kind", keyPath, true);
   auto name = reader.plainString(node, "name", keyPath, true);
   if (!kind || !name) return std::nullopt;
@@ -185,9 +225,13 @@ std::optional<WorkloadTarget> parseWorkloadTarget(YamlReader& reader, const YAML
                              *kind));
     return std::nullopt;
   }
+  if (!isObjectName(*name)) {
+    reader.error(YamlReader::child(node, "name"), YamlReader::join(keyPath, "name"),
+                 fmt::format("\"{}\" is not a valid Kubernetes name (lowercase letters, digits, dashes and dots)", *name));
+    return std::nullopt;
+  }
   target.kind = *kind;
   target.name = *name;
-  target.containerName = reader.plainString(node, "containerName", keyPath).value_or("");
   return target;
 }
 

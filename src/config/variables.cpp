@@ -6,6 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "gardensync/config/template/contexts.h"
+#include "gardensync/config/template/interpolate.h"
+#include "gardensync/config/template/structure.h"
+#include "gardensync/config/template/varfile.h"
+#include "gardensync/config/template/yaml_render.h"
+#include "gardensync/config/template/yaml_value.h"
+
 namespace gardensync::config {
 
 namespace {
@@ -17,16 +24,41 @@ ConfigIssue issueAt(const VariableDefinition& definition, std::string message) {
   return {at.file, at.line, at.column, definition.keyPath, std::move(message)};
 }
 
+// An error inside a variable's value, at the place it is written when the value came from YAML.
+ConfigIssue issueInside(const VariableDefinition& definition, const tmpl::TreeProblem& problem) {
+  ConfigIssue issue = issueAt(definition, problem.message);
+  issue.keyPath = tmpl::pathText(definition.keyPath, problem.path);
+  if (definition.node.IsDefined()) {
+    const YAML::Mark mark = tmpl::nodeAt(definition.node, problem.path).Mark();
+    if (!mark.is_null()) {
+      issue.line = mark.line + 1;
+      issue.column = mark.column + 1;
+    }
+  }
+  return issue;
+}
+
+void collectVariableRefs(const tmpl::Value& value, std::vector<std::string>& names) {
+  if (value.is_string()) {
+    for (auto& name : findVariableRefs(value.get_ref<const std::string&>())) names.push_back(std::move(name));
+  } else if (value.is_array() || value.is_object()) {
+    for (const auto& item : value) collectVariableRefs(item, names);
+  }
+}
+
 // The indexes of the variables of this set that `definition` waits for.
 std::vector<size_t> sameSetDependencies(const VariableDefinition& definition,
                                         const std::map<std::string, size_t>& indexByName,
                                         const TemplateContext& templates) {
+  std::vector<std::string> names;
+  collectVariableRefs(definition.value, names);
   std::vector<size_t> dependencies;
-  for (const auto& name : findVariableRefs(definition.value)) {
+  for (const auto& name : names) {
     auto it = indexByName.find(name);
-    if (it == indexByName.end()) continue;  // held already, or undefined: resolveLoadTime says so
+    if (it == indexByName.end()) continue;  // held already, or undefined: resolution says so
     if (name == definition.name && templates.variables.count(name)) continue;  // extends the held one
-    dependencies.push_back(it->second);
+    if (std::find(dependencies.begin(), dependencies.end(), it->second) == dependencies.end())
+      dependencies.push_back(it->second);
   }
   return dependencies;
 }
@@ -84,13 +116,114 @@ void reportCycles(const std::vector<VariableDefinition>& definitions,
   }
 }
 
+// `--var a=x` replaces the variable; `--var a.b=x` (a mapping) merges into it.
+bool isPinned(const TemplateContext& templates, const std::string& name) {
+  auto it = templates.variableOverrides.find(name);
+  return it != templates.variableOverrides.end() && !it->is_object();
+}
+
 }  // namespace
+
+tmpl::Value mergeVariables(tmpl::Value base, const tmpl::Value& patch) {
+  if (!base.is_object() || !patch.is_object()) return patch;
+  for (const auto& [key, value] : patch.items()) {
+    auto it = base.find(key);
+    if (it == base.end()) tmpl::appendEntry(base, key, value);
+    else *it = mergeVariables(std::move(*it), value);
+  }
+  return base;
+}
+
+std::vector<VariableDefinition> parseVariableDefinitions(YamlReader& reader, const YAML::Node& map,
+                                                         const std::string& path) {
+  std::vector<VariableDefinition> definitions;
+  const YAML::Node variables = YamlReader::child(map, "variables");
+  const std::string keyPath = YamlReader::join(path, "variables");
+  if (!variables.IsDefined() || variables.IsNull()) return definitions;
+  if (!reader.isMap(variables, keyPath)) return definitions;
+  // Maps by name rather than a search per variable, so thousands of variables load in linear time.
+  std::map<std::string, size_t> indexByName;
+  for (const auto& entry : variables) {
+    const std::string name = entry.first.Scalar();
+    const std::string itemPath = YamlReader::join(keyPath, name);
+    if (!reader.checkPlainText(entry.first, itemPath, name)) continue;
+    VariableDefinition definition{name, tmpl::yamlToValue(entry.second), reader.position(entry.second), itemPath,
+                                  entry.second};
+    auto [same, inserted] = indexByName.emplace(name, definitions.size());
+    if (inserted) {
+      definitions.push_back(std::move(definition));
+    } else {
+      definitions[same->second].value = std::move(definition.value);
+      definitions[same->second].node.reset(definition.node);  // reset: `=` would change the node itself
+    }
+  }
+  return definitions;
+}
+
+std::vector<VariableDefinition> definitionsFrom(const tmpl::Value& values, const Position& position,
+                                                const std::string& keyPath) {
+  std::vector<VariableDefinition> definitions;
+  if (!values.is_object()) return definitions;
+  for (const auto& [name, value] : values.items())
+    // Values read from a file are literal text: escaped, they resolve to themselves.
+    definitions.push_back({name, tmpl::escapeStrings(value), position, YamlReader::join(keyPath, name)});
+  return definitions;
+}
+
+tmpl::Value parseVariableFlags(const std::vector<std::string>& flags) {
+  tmpl::Value variables = tmpl::Value::object();
+  for (const auto& flag : flags) {
+    // Split at commas outside quotes: `--var a=1,b="x, y"` is two variables.
+    std::vector<std::string> parts{""};
+    char quote = 0;
+    for (char c : flag) {
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'' || c == '`') {
+        quote = c;
+      } else if (c == ',') {
+        parts.emplace_back();
+        continue;
+      }
+      parts.back() += c;
+    }
+    for (const auto& part : parts) {
+      const tmpl::Value parsed = tmpl::parseDotenv(part);
+      if (parsed.empty())
+        throw UsageError(fmt::format("--var {}: expected key=value", part), "e.g. --var replicas=2,log-level=debug");
+      for (const auto& [key, value] : parsed.items()) {
+        // lodash's set: dots make nested mappings.
+        tmpl::Value* at = &variables;
+        size_t start = 0;
+        while (true) {
+          const size_t dot = key.find('.', start);
+          const std::string name = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+          if (dot == std::string::npos) {
+            (*at)[name] = value;
+            break;
+          }
+          if (!(*at)[name].is_object()) (*at)[name] = tmpl::Value::object();
+          at = &(*at)[name];
+          start = dot + 1;
+        }
+      }
+    }
+  }
+  return variables;
+}
+
+void applyVariableOverrides(TemplateContext& templates) {
+  for (const auto& [name, value] : templates.variableOverrides.items())
+    templates.variables[name] = mergeVariables(templates.variables.count(name) ? templates.variables[name] : nullptr,
+                                               value);
+}
 
 void resolveVariables(const std::vector<VariableDefinition>& definitions, TemplateContext& templates,
                       std::vector<ConfigIssue>& errors) {
   const size_t count = definitions.size();
   std::map<std::string, size_t> indexByName;
-  for (size_t i = 0; i < count; ++i) indexByName[definitions[i].name] = i;
+  for (size_t i = 0; i < count; ++i)
+    if (!isPinned(templates, definitions[i].name)) indexByName[definitions[i].name] = i;
   std::vector<std::vector<size_t>> dependencies(count);
   std::vector<std::vector<size_t>> dependents(count);  // the reverse edges
   std::vector<size_t> unresolved(count);               // how many of its dependencies still wait
@@ -104,26 +237,37 @@ void resolveVariables(const std::vector<VariableDefinition>& definitions, Templa
   // its dependencies is, so each is resolved once and a long chain costs no more per variable than
   // a short one. What is left pending waits for a cycle.
   std::vector<State> state(count, State::Pending);
-  std::vector<std::optional<ConfigIssue>> failures(count);
+  std::vector<std::vector<ConfigIssue>> failures(count);
   std::vector<size_t> ready;
   for (size_t i = count; i-- > 0;)
     if (unresolved[i] == 0) ready.push_back(i);
+  const tmpl::TreeOptions options{Escapes::Unescape, false, templates.budget};
   while (!ready.empty()) {
     const size_t i = ready.back();
     ready.pop_back();
-    try {
-      templates.variables[definitions[i].name] = resolveLoadTime(definitions[i].value, templates);
-    } catch (const TemplateError& e) {
-      failures[i] = issueAt(definitions[i], e.what());
-      failWithDependents(i, dependents, state);
-      continue;
+    const VariableDefinition& definition = definitions[i];
+    if (!isPinned(templates, definition.name)) {
+      tmpl::TreeResult result = tmpl::resolveTree(definition.value, tmpl::ContextScope(templates), options);
+      if (!result.errors.empty()) {
+        for (const auto& problem : result.errors) failures[i].push_back(issueInside(definition, problem));
+        failWithDependents(i, dependents, state);
+        continue;
+      }
+      if (!result.undefined) {
+        auto held = templates.variables.find(definition.name);
+        tmpl::Value value = held != templates.variables.end() ? mergeVariables(held->second, result.value)
+                                                              : std::move(result.value);
+        auto override = templates.variableOverrides.find(definition.name);
+        if (override != templates.variableOverrides.end()) value = mergeVariables(std::move(value), *override);
+        templates.variables[definition.name] = std::move(value);
+      }
     }
     state[i] = State::Resolved;
     for (size_t waiting : dependents[i])
       if (--unresolved[waiting] == 0) ready.push_back(waiting);
   }
   for (auto& failure : failures)  // in the order written, whatever the order of resolution
-    if (failure) errors.push_back(std::move(*failure));
+    for (auto& issue : failure) errors.push_back(std::move(issue));
   reportCycles(definitions, dependencies, state, errors);
 }
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "gardensync/config/template/suggest.h"
+#include "gardensync/config/template/yaml_render.h"
 #include "gardensync/util/text.h"
 
 namespace gardensync::config {
@@ -21,22 +23,33 @@ std::string describe(const YAML::Node& node) {
   }
 }
 
-size_t editDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
+
+// Records for a YamlReader what rendering a tree finds.
+class RenderSink : public tmpl::YamlRenderSink {
+public:
+  explicit RenderSink(YamlReader& reader) : reader_(reader) {}
+
+  void error(const YAML::Node& at, const std::string& keyPath, const std::string& message) override {
+    reader_.error(at, keyPath, message);
+  }
+  void failed(const YAML::Node& at) override { reader_.unresolved_.push_back({at, {}}); }
+  void deferred(const YAML::Node& at, const std::string& message) override {
+    reader_.unresolved_.push_back({at, message});
+  }
+  void created(const YAML::Node& node, const YAML::Node& origin) override {
+    reader_.placed_.emplace_back(node, reader_.position(origin));
+  }
+
+private:
+  YamlReader& reader_;
+};
+
+void YamlReader::render(YAML::Node& node, std::string_view keyPath, const tmpl::Scope& scope) {
+  RenderSink sink(*this);
+  tmpl::TreeOptions options{Escapes::Keep, true, templates_ ? templates_->budget : nullptr};
+  tmpl::renderYaml(node, std::string(keyPath), scope, options, sink);
+}
 
 YamlReader::YamlReader(std::string displayFile, Diagnostics& diagnostics,
                        const TemplateContext* templates)
@@ -44,14 +57,29 @@ YamlReader::YamlReader(std::string displayFile, Diagnostics& diagnostics,
 
 Position YamlReader::position(const YAML::Node& node) const {
   const YAML::Mark mark = node.Mark();
-  if (mark.is_null()) return {file_, 0, 0};
+  if (mark.is_null()) {
+    if (node.IsDefined())
+      for (const auto& [placed, position] : placed_)
+        if (placed.is(node)) return position;
+    return {file_, 0, 0};
+  }
   return {file_, mark.line + 1, mark.column + 1};
 }
 
+YamlReader YamlReader::readerFor(std::string displayFile) const {
+  YamlReader reader(std::move(displayFile), diagnostics_, templates_);
+  reader.keepEscapes_ = keepEscapes_;
+  return reader;
+}
+
 void YamlReader::error(const YAML::Node& at, std::string_view keyPath, std::string message) {
+  // A value whose template failed is not also of the wrong type, or missing a key.
+  if (!unresolved_.empty() && at.IsDefined() && explainUnresolved(at, keyPath)) return;
   Position pos = position(at);
   diagnostics_.errors.push_back({pos.file, pos.line, pos.column, std::string(keyPath), std::move(message)});
 }
+
+void YamlReader::report(ConfigIssue issue) { diagnostics_.errors.push_back(std::move(issue)); }
 
 void YamlReader::warning(const YAML::Node& at, std::string_view keyPath, std::string message) {
   Position pos = position(at);
@@ -85,10 +113,39 @@ std::optional<std::string> YamlReader::scalarText(const YAML::Node& node, std::s
   return std::nullopt;
 }
 
+void YamlReader::skipTemplates(const YAML::Node& node) {
+  if (node.IsScalar()) {
+    if (node.Scalar().find("${") != std::string::npos) unresolved_.push_back({node, {}});
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) skipTemplates(item);
+  } else if (node.IsMap()) {
+    for (const auto& entry : node) skipTemplates(entry.second);
+  }
+}
+
+bool YamlReader::explainUnresolved(const YAML::Node& node, std::string_view keyPath) {
+  for (auto& unresolved : unresolved_) {
+    if (!unresolved.node.is(node)) continue;
+    // Reported when it was rendered, or now that it is read, once.
+    std::string message = std::move(unresolved.message);
+    unresolved.message.clear();
+    if (!message.empty()) {
+      const Position pos = position(node);
+      diagnostics_.errors.push_back({pos.file, pos.line, pos.column, std::string(keyPath), std::move(message)});
+    }
+    return true;
+  }
+  return false;
+}
+
 std::string YamlReader::resolve(const YAML::Node& node, std::string_view keyPath,
                                 const std::string& raw, bool& ok) {
   ok = true;
   std::string value = raw;
+  if (explainUnresolved(node, keyPath)) {
+    ok = false;
+    return raw;
+  }
   if (templates_ && raw.find("${") != std::string::npos) {
     try {
       value = resolveLoadTime(raw, *templates_, keepEscapes_ ? Escapes::Keep : Escapes::Unescape);
@@ -149,6 +206,15 @@ std::optional<std::string> YamlReader::string(const YAML::Node& map, const char*
     if (required) error(map, keyPath, "is required");
     return std::nullopt;
   }
+  auto text = scalarText(node, keyPath, "a string");
+  if (!text) return std::nullopt;
+  bool ok = false;
+  std::string value = resolve(node, keyPath, *text, ok);
+  if (!ok) return std::nullopt;
+  return value;
+}
+
+std::optional<std::string> YamlReader::scalar(const YAML::Node& node, std::string_view keyPath) {
   auto text = scalarText(node, keyPath, "a string");
   if (!text) return std::nullopt;
   bool ok = false;

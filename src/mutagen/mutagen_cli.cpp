@@ -28,7 +28,10 @@ struct DaemonRecord {
   std::string binary;
   int pid = 0;
   unsigned long long started = 0;
+  std::map<std::string, std::string> transport;  // environment the transports need
 };
+
+constexpr std::string_view kTransportPrefix = "env.";
 
 fs::path recordPath(const fs::path& dataDir) { return dataDir / "gardensync-daemon"; }
 
@@ -48,9 +51,12 @@ std::optional<DaemonRecord> readRecord(const fs::path& dataDir) {
     size_t eq = line.find('=');
     if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
   }
+  std::map<std::string, std::string> transport;
+  for (const auto& [key, value] : values)
+    if (key.starts_with(kTransportPrefix)) transport[key.substr(kTransportPrefix.size())] = value;
   // A damaged pid or start time reads as 0: "no process known", never a process to signal.
   return DaemonRecord{values["version"], values["binary"], parseNumber<int>(values["pid"]),
-                      parseNumber<unsigned long long>(values["started"])};
+                      parseNumber<unsigned long long>(values["started"]), transport};
 }
 
 void writeRecord(const fs::path& dataDir, const DaemonRecord& record) {
@@ -59,6 +65,7 @@ void writeRecord(const fs::path& dataDir, const DaemonRecord& record) {
     std::ofstream out(temp, std::ios::trunc);
     out << "version=" << record.version << "\nbinary=" << record.binary << "\npid=" << record.pid
         << "\nstarted=" << record.started << "\n";
+    for (const auto& [key, value] : record.transport) out << kTransportPrefix << key << "=" << value << "\n";
     if (!out) throw Error(fmt::format("cannot write {}", temp.string()), "check that $HOME is writable");
   }
   fs::rename(temp, recordPath(dataDir));
@@ -157,20 +164,31 @@ void MutagenCli::stopDaemon() const {
   fs::remove(recordPath(dataDir_), ec);
 }
 
-void MutagenCli::ensureDaemon() const {
+void MutagenCli::ensureDaemon(const std::optional<std::map<std::string, std::string>>& transport) const {
   auto record = readRecord(dataDir_);
-  const bool ours = record && record->version == kMutagenVersion && record->binary == binary_.string();
-  if (record && !ours) stopDaemon();  // started by another Mutagen: its clients and ours can't talk
+  if (record && (record->version != kMutagenVersion || record->binary != binary_.string())) {
+    stopDaemon();  // started by another Mutagen: its clients and ours can't talk
+    record.reset();
+  }
+  const auto environment = transport ? *transport : record ? record->transport : std::map<std::string, std::string>{};
   if (daemonResponds()) {
-    if (!ours) writeRecord(dataDir_, {std::string(kMutagenVersion), binary_.string(), 0, 0});
-    return;
+    if (record && record->transport == environment) return;
+    if (!record && environment.empty()) {  // one gardensync did not start: keep using it
+      writeRecord(dataDir_, {std::string(kMutagenVersion), binary_.string(), 0, 0, environment});
+      return;
+    }
+    // It inherited its environment when it started: without the transports' it cannot reach the
+    // endpoints. Its sessions resume in the new one.
+    stopDaemon();
+    for (int i = 0; i < 50 && daemonResponds(); ++i) std::this_thread::sleep_for(100ms);  // one not started by us
   }
   util::Environment env;
+  env.set = environment;
   env.set["MUTAGEN_DATA_DIRECTORY"] = dataDir_.string();
   env.unset.push_back("MUTAGEN_DISABLE_AUTOSTART");
   const fs::path log = dataDir_ / "daemon.log";
   const int pid = util::spawnDetached({binary_.string(), "daemon", "run"}, env, log);
-  writeRecord(dataDir_, {std::string(kMutagenVersion), binary_.string(), pid, startTimeOf(pid)});
+  writeRecord(dataDir_, {std::string(kMutagenVersion), binary_.string(), pid, startTimeOf(pid), environment});
   for (int i = 0; i < 150; ++i) {
     if (daemonResponds()) return;
     if (!processAlive(pid)) break;

@@ -82,6 +82,11 @@ void SessionClient::resume(const std::vector<std::string>& identifiers) const {
   cli_.run(withIds({"sync", "resume"}, identifiers), 60s, "mutagen sync resume");
 }
 
+void SessionClient::reset(const std::vector<std::string>& identifiers) const {
+  if (identifiers.empty()) return;
+  cli_.run(withIds({"sync", "reset"}, identifiers), 60s, "mutagen sync reset");
+}
+
 SessionChanges diffSessions(const std::vector<SessionStatus>& existing, const std::vector<sync::PlannedSession>& planned,
                             const std::string& project, const std::vector<std::string>& deploys) {
   SessionChanges changes;

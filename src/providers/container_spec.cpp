@@ -8,10 +8,14 @@
 
 namespace gardensync::providers {
 
+std::string containerName(const std::string& project, const std::string& deploy) {
+  return fmt::format("gs-{}-{}", project, deploy);
+}
+
 ContainerSpec containerSpec(const config::ProjectConfig& config, const config::Action& deploy,
                             const std::string& image, bool withSync) {
   ContainerSpec spec;
-  spec.name = sync::dockerContainerName(config.project.name, deploy.name);
+  spec.name = containerName(config.project.name, deploy.name);
   spec.image = image;
 
   std::optional<std::vector<std::string>> command = deploy.command;

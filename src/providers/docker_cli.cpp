@@ -77,6 +77,22 @@ void DockerCli::build(const std::vector<std::string>& args, const std::function<
   runner_.runChecked(argv, options, "docker build");
 }
 
+void DockerCli::push(const std::string& reference, const std::function<void(std::string_view)>& onOutput) const {
+  util::ProcessOptions options;
+  options.timeout = 30min;
+  options.onStdout = onOutput;
+  options.onStderr = onOutput;
+  auto result = runner_.run({"docker", "push", reference}, options);
+  if (result.ok()) return;
+  const std::string registry = reference.substr(0, reference.find('/'));
+  throw ToolError(fmt::format("cannot push {} to the registry {}", reference, registry), "docker push " + reference,
+                  util::trimEnd(result.stderrText.empty() ? result.stdoutText : result.stderrText),
+                  fmt::format("check that {} is reachable and accepts pushes (`docker login {}` when it needs "
+                              "credentials; a plain-HTTP registry other than 127.0.0.1 must be listed under "
+                              "insecure-registries in Docker's daemon.json)",
+                              registry, registry));
+}
+
 std::optional<ContainerInfo> DockerCli::inspectContainer(const std::string& name) const {
   util::ProcessOptions options;
   options.timeout = 30s;
@@ -136,6 +152,17 @@ util::ProcessResult DockerCli::exec(const std::string& container, const std::vec
   util::ProcessOptions options;
   options.timeout = timeout;
   return runner_.run(argv, options);
+}
+
+std::string DockerCli::logs(const std::string& container, int tail) const {
+  util::ProcessOptions options;
+  options.timeout = 30s;
+  auto result = runner_.run({"docker", "logs", "--tail", std::to_string(tail), container}, options);
+  if (!result.ok())
+    throw ToolError(fmt::format("cannot read the logs of container {}", container),
+                    util::formatCommand({"docker", "logs", "--tail", std::to_string(tail), container}), result.stderrText);
+  // `docker logs` replays the container's stderr on its own stderr.
+  return result.stdoutText + result.stderrText;
 }
 
 }  // namespace gardensync::providers

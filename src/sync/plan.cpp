@@ -25,24 +25,6 @@ std::string mutagenOwner(const std::string& value) {
   return numeric ? "id:" + value : value;
 }
 
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-std::string remoteEndpoint(const ProjectConfig& config, const Action& deploy, const config::SyncPath& path) {
-  if (config.provider.name == "local-docker")
-    return fmt::format("docker://{}{}", dockerContainerName(config.project.name, deploy.name), path.containerPath);
-  // Kubernetes: the workload the path (or the Deploy) targets; a container Deploy runs as a
-  // Deployment of its own name. The kubernetes provider's exec transport reaches it.
-  config::WorkloadTarget target{"Deployment", deploy.name, ""};
-  if (path.target) target = *path.target;
-  else if (deploy.defaultTarget) target = *deploy.defaultTarget;
-  std::string workload = fmt::format("{}/{}", lowercase(target.kind), target.name);
-  if (!target.containerName.empty()) workload += "/" + target.containerName;
-  return fmt::format("kubernetes://{}/{}{}", config.provider.kubernetesNamespace, workload, path.containerPath);
-}
-
 std::vector<std::string> mergedIgnores(const std::vector<std::string>& defaults,
                                        const std::vector<std::string>& own) {
   std::vector<std::string> merged;
@@ -61,11 +43,8 @@ std::string specHash(const PlannedSession& session) {
 
 }  // namespace
 
-std::string dockerContainerName(const std::string& project, const std::string& deploy) {
-  return fmt::format("gs-{}-{}", project, deploy);
-}
-
-std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std::vector<const Action*>& deploys) {
+std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std::vector<const Action*>& deploys,
+                                         const EndpointFunction& endpoint) {
   const config::SyncDefaults& defaults = config.provider.syncDefaults;
   std::vector<PlannedSession> sessions;
   for (const Action* deploy : deploys) {
@@ -75,11 +54,11 @@ std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std:
       checkSyncPathSafety(path, i, config.project.root);
       const MutagenMode mapped = toMutagen(path.mode);
       const std::string local = path.localPath.string();
-      const std::string remote = remoteEndpoint(config, *deploy, path);
 
       PlannedSession session;
       session.deploy = deploy->name;
       session.name = fmt::format("{}-{}", deploy->name, i);
+      const std::string remote = endpoint(*deploy, path, session.name);
       session.gardenMode = std::string(config::canonicalName(path.mode));
       session.mode = std::string(mapped.mode);
       session.alpha = mapped.containerIsAlpha ? remote : local;

@@ -169,6 +169,95 @@ bool Project::eventually(const std::function<bool()>& predicate) const {
   return predicate();
 }
 
+Cluster cluster() {
+  Cluster result;
+  if (const char* value = std::getenv("GARDENSYNC_TEST_KUBECONFIG")) result.kubeconfig = value;
+  if (const char* value = std::getenv("GARDENSYNC_TEST_REGISTRY")) result.registry = value;
+  if (!result.ok())
+    ADD_FAILURE() << "the Kubernetes tests need the local cluster: GARDENSYNC_TEST_KUBECONFIG and "
+                     "GARDENSYNC_TEST_REGISTRY are not set. `./dev test` sets them; by hand run "
+                     "`scripts/local-cluster up`, `scripts/make-test-image`, then export "
+                     "GARDENSYNC_TEST_KUBECONFIG=$(scripts/local-cluster kubeconfig) "
+                     "GARDENSYNC_TEST_REGISTRY=$(scripts/local-cluster registry) and put the directories that "
+                     "scripts/build-kubernetes and scripts/build-helm print first on PATH";
+  return result;
+}
+
+Run kubectl(const std::vector<std::string>& args, const std::string& stdinData) {
+  std::vector<std::string> argv{"kubectl", "--kubeconfig", cluster().kubeconfig};
+  argv.insert(argv.end(), args.begin(), args.end());
+  util::ProcessOptions options;
+  options.timeout = 3min;
+  if (!stdinData.empty()) options.stdinData = stdinData;
+  auto result = util::runProcess(argv, options);
+  return {result.exitCode, result.stdoutText, result.stderrText};
+}
+
+KubeProject::KubeProject(const std::string& name) : Project(name) {
+  // A namespace an interrupted earlier run left behind would change what this test observes.
+  kubectl({"delete", "namespace", name, "--ignore-not-found", "--wait=true", "--timeout=120s"});
+}
+
+KubeProject::~KubeProject() {
+  gardensync({"cleanup", "deploy"});
+  kubectl({"delete", "namespace", name(), "--ignore-not-found", "--wait=false"});
+}
+
+std::string KubeProject::providerYaml(const std::string& extra) const {
+  return "  - name: kubernetes\n    kubeconfig: " + cluster().kubeconfig + "\n    context: gardensync-local\n" +
+         "    deploymentRegistry:\n      hostname: " + cluster().registry + "\n" + extra;
+}
+
+Run KubeProject::execIn(const std::string& workload, const std::string& container,
+                        const std::vector<std::string>& command) const {
+  std::vector<std::string> args{"exec", "--namespace", name(), workload, "--container", container, "--"};
+  args.insert(args.end(), command.begin(), command.end());
+  return kubectl(args);
+}
+
+std::string KubeProject::catIn(const std::string& workload, const std::string& container, const std::string& path) const {
+  auto run = execIn(workload, container, {"cat", path});
+  return run.exitCode == 0 ? run.out : "";
+}
+
+bool KubeProject::existsIn(const std::string& workload, const std::string& container, const std::string& path) const {
+  return execIn(workload, container, {"test", "-e", path}).exitCode == 0;
+}
+
+void KubeProject::writeIn(const std::string& workload, const std::string& container, const std::string& path,
+                          const std::string& content) const {
+  auto run = kubectl({"exec", "--stdin", "--namespace", name(), workload, "--container", container, "--", "sh", "-c",
+                      "cat > \"$0\"", path},
+                     content);
+  EXPECT_EQ(run.exitCode, 0) << run.err;
+}
+
+std::string KubeProject::statIn(const std::string& workload, const std::string& container, const std::string& path) const {
+  std::string text = execIn(workload, container, {"stat", "-c", "%u:%g:%a", path}).out;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+std::vector<std::string> KubeProject::pods(const std::string& selector) const {
+  auto run = kubectl({"get", "pods", "--namespace", name(), "--selector", selector, "--output",
+                      "jsonpath={range .items[?(@.status.phase==\"Running\")]}{.metadata.name} "
+                      "{.metadata.deletionTimestamp}{\"\\n\"}{end}"});
+  std::vector<std::string> names;
+  std::istringstream lines(run.out);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string podName, deleting;
+    words >> podName >> deleting;
+    if (!podName.empty() && deleting.empty()) names.push_back(podName);
+  }
+  return names;
+}
+
+void KubeProject::copyFixture(const std::string& relative) const {
+  fs::copy(fs::path(GARDENSYNC_FIXTURES_DIR) / relative, root(),
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
 std::string projectYaml(const std::string& name, const std::string& providerYaml) {
   std::string text = "apiVersion: garden.io/v2\nkind: Project\nname: " + name + "\nenvironments:\n  - name: local\n";
   if (!providerYaml.empty()) text += "providers:\n" + providerYaml;

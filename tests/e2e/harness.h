@@ -87,6 +87,44 @@ private:
   std::map<std::string, std::string> env_;
 };
 
+// The local Kubernetes cluster (scripts/local-cluster) the Kubernetes tests run against, as
+// `./dev test` names it: GARDENSYNC_TEST_KUBECONFIG (its admin kubeconfig) and
+// GARDENSYNC_TEST_REGISTRY (its registry, 127.0.0.1:5000), with kubectl and helm on PATH. A
+// missing variable fails the test (never skips it) with what to do.
+struct Cluster {
+  std::string kubeconfig;
+  std::string registry;
+  bool ok() const { return !kubeconfig.empty() && !registry.empty(); }
+  // The test image in the cluster's registry (scripts/make-test-image pushes it).
+  std::string busybox() const { return registry + "/gardensync-test/busybox:1"; }
+};
+Cluster cluster();
+
+// kubectl against the test cluster.
+Run kubectl(const std::vector<std::string>& args, const std::string& stdinData = {});
+
+// A project whose Deploys run in the test cluster, in the namespace named like the project
+// (deleted before and after the test).
+class KubeProject : public Project {
+public:
+  explicit KubeProject(const std::string& name);
+  ~KubeProject();
+
+  // `providers:` YAML of a kubernetes provider for the test cluster, plus `extra` lines.
+  std::string providerYaml(const std::string& extra = "") const;
+  // Inside the running pod of `workload` ("deployment/vote").
+  Run execIn(const std::string& workload, const std::string& container, const std::vector<std::string>& command) const;
+  std::string catIn(const std::string& workload, const std::string& container, const std::string& path) const;
+  bool existsIn(const std::string& workload, const std::string& container, const std::string& path) const;
+  void writeIn(const std::string& workload, const std::string& container, const std::string& path,
+               const std::string& content) const;
+  std::string statIn(const std::string& workload, const std::string& container, const std::string& path) const;
+  // Names of the running (not terminating) pods carrying `selector`.
+  std::vector<std::string> pods(const std::string& selector) const;
+  // Copies a folder of tests/fixtures into the project root.
+  void copyFixture(const std::string& relative) const;
+};
+
 // A Deploy of the busybox test image that sleeps, with the given sync paths (YAML list items).
 std::string sleepDeployYaml(const std::string& name, const std::string& syncPathsYaml);
 std::string projectYaml(const std::string& name, const std::string& providerYaml = "");

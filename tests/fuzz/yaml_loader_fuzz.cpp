@@ -11,6 +11,7 @@
 
 #include "fuzz_target.h"
 #include "gardensync/config/loader.h"
+#include "gardensync/providers/provider.h"
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/error.h"
 
@@ -42,8 +43,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.localEnv = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   try {
     const config::ProjectConfig project = config::loadProject(options);
-    // What a dry run does next: select every Deploy with syncs and plan its sessions.
-    const auto sessions = sync::planSessions(project, sync::selectSyncDeploys(project, {"*"}));
+    // What a dry run does next: select every Deploy with syncs and plan its sessions, with the
+    // provider's endpoints.
+    const auto provider = providers::makeProvider(project);
+    const auto sessions = sync::planSessions(project, sync::selectSyncDeploys(project, {"*"}),
+                                             [&](const auto& deploy, const auto& path, const auto& name) {
+                                               return provider->syncEndpoint(deploy, path, name);
+                                             });
     for (const auto& session : sessions) (void)sync::toJson(session).dump();
   } catch (const Error&) {
   }

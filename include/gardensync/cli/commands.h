@@ -8,6 +8,8 @@
 namespace gardensync::cli {
 
 void addDeployCommand(CLI::App& app, Context& context);
+void addExecCommand(CLI::App& app, Context& context);
+void addLogsCommand(CLI::App& app, Context& context);
 void addSyncCommands(CLI::App& app, Context& context);
 void addUtilCommands(CLI::App& app, Context& context);
 void addValidateCommand(CLI::App& app, Context& context);

@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "gardensync/config/model.h"
+#include "gardensync/config/template.h"
 #include "gardensync/config/project_identity.h"
 #include "gardensync/ui/output.h"
 
@@ -13,11 +16,17 @@ namespace gardensync::cli {
 
 struct GlobalOptions {
   std::string root;
-  std::string environment;
+  std::string environment;              // <environment> or <namespace>.<environment>
+  std::vector<std::string> variables;   // --var key=value[,key=value]
+  config::CommandInfo command;          // the command that runs, for `${command.*}`
   std::string logLevel = "info";
   std::string output = "text";
   bool yes = false;
 };
+
+// The running command as Garden's `${command.name}` and `${command.params}` see it: the
+// subcommand names ("sync stop") and every option and argument given, by its long name.
+config::CommandInfo describeCommand(const CLI::App& app);
 
 class Context {
 public:

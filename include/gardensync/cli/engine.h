@@ -1,13 +1,16 @@
 // Gets the project's Mutagen ready for a command: installs the pinned binary (with progress),
-// prepares the project's data directory and links, and starts the daemon when asked.
+// prepares the project's data directory and links, writes what the provider's sync transport
+// needs into it, and starts the daemon (with the transport's environment) when asked.
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "gardensync/cli/context.h"
 #include "gardensync/mutagen/data_dir.h"
 #include "gardensync/mutagen/installer.h"
 #include "gardensync/mutagen/mutagen_cli.h"
+#include "gardensync/providers/provider.h"
 
 namespace gardensync::cli {
 
@@ -15,11 +18,17 @@ struct Engine {
   mutagen::MutagenTool tool;
   mutagen::PreparedDataDir dataDir;
   std::unique_ptr<mutagen::MutagenCli> mutagen;
+  providers::TransportContext transport;
 };
 
+// When the project's config loads, its provider prepares the transport and the daemon gets the
+// environment it asks for; otherwise (a broken config file) the daemon is used as it runs.
 Engine openEngine(Context& context, bool startDaemon);
 
 // The user's home folder, where the data directories live; throws Error when there is none.
 std::filesystem::path requireHome();
+
+// This program's own executable, for helpers that call back into it.
+std::filesystem::path selfExecutable();
 
 }  // namespace gardensync::cli

@@ -2,6 +2,7 @@
 // the `sync` commands.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,12 @@ struct ApplySummary {
   std::vector<std::string> identifiers;  // of the planned sessions: the ones created and the ones kept
 };
 
-// Makes the sessions of `deploys` match `planned` (see mutagen::diffSessions).
+// Makes the sessions of `deploys` match `planned` (see mutagen::diffSessions); `beforeCreate`
+// runs just before each session is created (providers::Provider::beforeSessionCreate).
 ApplySummary applySessions(const mutagen::SessionClient& client, const std::string& project,
                            const std::vector<std::string>& deploys, const std::vector<sync::PlannedSession>& planned,
-                           const std::vector<mutagen::SessionStatus>& running);
+                           const std::vector<mutagen::SessionStatus>& running,
+                           const std::function<void(const sync::PlannedSession&)>& beforeCreate = {});
 
 // Waits until every session of `identifiers` (ApplySummary::identifiers) has completed a full
 // cycle, showing progress. Sessions of the same names created by anyone else are not waited for.

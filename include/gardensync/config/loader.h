@@ -9,15 +9,18 @@
 #include <string>
 
 #include "gardensync/config/model.h"
+#include "gardensync/config/template.h"
 
 namespace gardensync::config {
 
 struct LoadOptions {
   std::optional<std::filesystem::path> root;  // --root; otherwise search upward from cwd
   std::filesystem::path cwd;
-  std::optional<std::string> environment;     // --env
+  std::optional<std::string> environment;     // --env: <environment> or <namespace>.<environment>
   // Looks up `${local.env.X}`; defaults to the process environment.
   std::function<std::optional<std::string>(const std::string&)> localEnv;
+  tmpl::Value variables = tmpl::Value::object();  // --var, over every variable of the project
+  CommandInfo command;                            // `${command.name}`, `${command.params}`
 };
 
 // The folder holding the project file: `root` itself when given, else the nearest ancestor of

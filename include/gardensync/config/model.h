@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "gardensync/config/sync_mode.h"
 
 namespace gardensync::config {
@@ -30,10 +32,12 @@ struct SyncDefaults {
   std::optional<unsigned> directoryMode;
 };
 
-// A workload in a cluster (`defaultTarget`, or a path's own `target`).
+// A workload in a cluster (`defaultTarget`, or a path's own `target`): either a kind and name,
+// or a pod selector (pods carrying every label in it).
 struct WorkloadTarget {
-  std::string kind;  // Deployment, StatefulSet, DaemonSet, Pod
+  std::string kind;  // Deployment, StatefulSet, DaemonSet, Pod; empty with a podSelector
   std::string name;
+  std::map<std::string, std::string> podSelector;
   std::string containerName;  // empty: the first container
 };
 
@@ -78,6 +82,22 @@ struct VolumeSpec {
   std::optional<std::string> hostPath;  // absolute, resolved against the action folder
 };
 
+// One Kubernetes manifest of a `kubernetes` Deploy (`spec.manifests[]` or a document of
+// `spec.files`), as JSON. Its strings are load-time resolved but may still hold build output
+// references and `$${` escapes, like a container Deploy's image.
+struct Manifest {
+  nlohmann::json body;
+  Position position;  // where it is written
+};
+
+// A `helm` Deploy's local chart.
+struct HelmChart {
+  std::filesystem::path path;                   // `spec.chart.path`, absolute
+  nlohmann::json values = nlohmann::json::object();  // `spec.values`, strings as for Manifest
+  std::vector<std::filesystem::path> valueFiles;     // `spec.valueFiles`, absolute
+  std::string releaseName;                      // `spec.releaseName`, default: the action name
+};
+
 enum class ActionKind { Build, Deploy };
 
 struct ActionRef {
@@ -114,17 +134,33 @@ struct Action {
 
   // Deploy, type kubernetes/helm
   std::optional<WorkloadTarget> defaultTarget;
+  std::vector<Manifest> manifests;       // kubernetes: inline manifests, then those of `spec.files`
+  std::optional<HelmChart> helm;         // helm
+  std::string deployNamespace;           // `spec.namespace`; empty: the provider's
+  int timeoutSeconds = 300;              // `timeout`: how long a rollout may take
 
   std::optional<SyncConfig> sync;
 
   std::string key() const;  // "build.api", "deploy.api"
 };
 
+// Where Builds are pushed for a cluster to pull them: `<hostname>/<namespace>/<build>:<version>`.
+struct DeploymentRegistry {
+  std::string hostname;   // e.g. 127.0.0.1:5000, eu.gcr.io
+  std::string ns;         // `namespace`; default: the project name
+  bool insecure = false;  // plain HTTP (the Docker Engine must allow it for `docker push`)
+};
+
 struct Provider {
   std::string name;  // local-docker, kubernetes, local-kubernetes
   std::vector<std::string> environments;  // empty: every environment
   SyncDefaults syncDefaults;
-  std::string kubernetesNamespace;  // kubernetes providers; defaults to the project name
+  // kubernetes / local-kubernetes only:
+  std::string kubernetesNamespace;  // defaults to the project name
+  std::string kubernetesContext;    // `context`; empty: the kubeconfig's current context
+  std::string kubeconfig;           // absolute; empty: kubectl's own default ($KUBECONFIG, ~/.kube/config)
+  std::string kubectlPath;          // `kubectlPath`; empty: kubectl from PATH
+  std::optional<DeploymentRegistry> deploymentRegistry;
   Position position;
 };
 

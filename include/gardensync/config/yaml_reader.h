@@ -1,6 +1,7 @@
 // Typed reads from a yaml-cpp document that record positioned problems instead of stopping at the
 // first one, so a run reports every configuration error together. Every string read passes
-// through load-time template resolution.
+// through load-time template resolution; render() resolves a whole tree first (whole values,
+// `$merge`, `$forEach`, ...), so the reads see its result.
 #pragma once
 
 #include <map>
@@ -14,6 +15,7 @@
 
 #include "gardensync/config/model.h"
 #include "gardensync/config/template.h"
+#include "gardensync/config/template/scope.h"
 #include "gardensync/util/error.h"
 
 namespace gardensync::config {
@@ -45,9 +47,16 @@ public:
   };
 
   const std::string& file() const { return file_; }
+  // Where `node` is written; a node that rendering made or replaced is where its template was.
   Position position(const YAML::Node& node) const;
 
+  // A reader for another file of the same load (a manifest file a Deploy names): same
+  // diagnostics, templates and escape handling, positions in `displayFile`.
+  YamlReader readerFor(std::string displayFile) const;
+
   void error(const YAML::Node& at, std::string_view keyPath, std::string message);
+  // An error positioned already (one found while resolving variables).
+  void report(ConfigIssue issue);
   void warning(const YAML::Node& at, std::string_view keyPath, std::string message);
 
   // Each returns nullopt when the key is absent (after an error if `required`) or malformed. No
@@ -56,6 +65,8 @@ public:
   bool isMap(const YAML::Node& node, std::string_view keyPath);
   std::optional<std::string> string(const YAML::Node& map, const char* key, std::string_view path,
                                     bool required = false);
+  // The resolved text of a scalar node itself (an item of a free-form tree such as a manifest).
+  std::optional<std::string> scalar(const YAML::Node& node, std::string_view keyPath);
   std::optional<std::vector<std::string>> stringList(const YAML::Node& map, const char* key,
                                                      std::string_view path);
   std::optional<std::vector<std::pair<std::string, std::string>>> stringMap(
@@ -84,6 +95,15 @@ public:
                          const std::set<std::string>& allowed,
                          const std::map<std::string, std::string>& renamed = {});
 
+  // Resolves the tree at `node` in place (template.h), as a Garden config is resolved before it is
+  // read: strings keep their `$${` escapes until they are read (Escapes::Keep), build outputs stay
+  // for the second step. Errors go to the diagnostics, positioned; a template that needs a value
+  // gardensync does not have (provider outputs) is left as written and an error only if read.
+  void render(YAML::Node& node, std::string_view keyPath, const tmpl::Scope& scope);
+  // Leaves the templates under `node` unresolved, and reading them no error: for configs that do
+  // not apply (a provider of another environment), which Garden does not resolve either.
+  void skipTemplates(const YAML::Node& node);
+
   // The node for `key` in `map`, or an undefined node; also the key's own node, for positions.
   static YAML::Node child(const YAML::Node& map, const char* key);
   static std::string join(std::string_view path, std::string_view key);
@@ -93,11 +113,24 @@ private:
   std::optional<std::string> scalarText(const YAML::Node& node, std::string_view keyPath,
                                         const char* expected);
   std::string resolve(const YAML::Node& node, std::string_view keyPath, const std::string& raw, bool& ok);
+  // Whether render() left `node` unresolved; reports why the first time it is read.
+  bool explainUnresolved(const YAML::Node& node, std::string_view keyPath);
+
+  friend class RenderSink;
 
   std::string file_;
   Diagnostics& diagnostics_;
   const TemplateContext* templates_;
   bool keepEscapes_ = false;
+  // Nodes render() made or replaced, with their template's position. Looked up only for nodes
+  // without a position of their own.
+  std::vector<std::pair<YAML::Node, Position>> placed_;
+  // Strings render() left as written: already reported (no message), or to report when read.
+  struct Unresolved {
+    YAML::Node node;
+    std::string message;
+  };
+  std::vector<Unresolved> unresolved_;
 };
 
 }  // namespace gardensync::config

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,8 +41,12 @@ public:
   // True when a daemon answers on this data directory.
   bool daemonResponds() const;
   // Starts the daemon (`mutagen daemon run`, detached, logging to <dataDir>/daemon.log) unless one
-  // of this version answers; restarts one started by another Mutagen version or binary.
-  void ensureDaemon() const;
+  // of this version answers; restarts one started by another Mutagen version or binary. The
+  // daemon runs the transports, so it gets `transport` (e.g. MUTAGEN_SSH_PATH for Kubernetes
+  // endpoints) in its environment; one that was started with other values is restarted (its
+  // sessions resume). nullopt: whatever the running daemon has (when the project's config cannot
+  // be read), or what the last one gardensync started had.
+  void ensureDaemon(const std::optional<std::map<std::string, std::string>>& transport = std::nullopt) const;
   // Stops the daemon and waits for it to exit; no error when none runs.
   void stopDaemon() const;
 

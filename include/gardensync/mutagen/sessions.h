@@ -26,6 +26,9 @@ public:
   void flush(const std::vector<std::string>& identifiers, std::chrono::seconds timeout) const;
   void pause(const std::vector<std::string>& identifiers) const;
   void resume(const std::vector<std::string>& identifiers) const;
+  // Forgets the sessions' history (`sync reset`): the next cycle treats both sides' files as new,
+  // so nothing missing on one side is taken as deleted.
+  void reset(const std::vector<std::string>& identifiers) const;
 
 private:
   const MutagenCli& cli_;

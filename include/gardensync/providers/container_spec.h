@@ -11,6 +11,9 @@ namespace gardensync::providers {
 
 inline constexpr const char* kContainerSpecLabel = "gardensync.io/container-spec";
 
+// The local-docker container that runs a Deploy: predictable, so sessions can name it up front.
+std::string containerName(const std::string& project, const std::string& deploy);
+
 struct ContainerSpec {
   std::string name;
   std::string image;

@@ -32,6 +32,8 @@ public:
 
   bool imageExists(const std::string& reference) const;
   void build(const std::vector<std::string>& args, const std::function<void(std::string_view)>& onOutput) const;
+  // `docker push <reference>`; a registry that refuses is a ToolError naming it.
+  void push(const std::string& reference, const std::function<void(std::string_view)>& onOutput) const;
   std::optional<ContainerInfo> inspectContainer(const std::string& name) const;
   // Containers carrying every label in `labels`.
   std::vector<ContainerInfo> listContainers(const std::map<std::string, std::string>& labels) const;
@@ -40,6 +42,8 @@ public:
   void remove(const std::string& name) const;  // force-removes; no error when absent
   util::ProcessResult exec(const std::string& container, const std::vector<std::string>& command,
                            std::chrono::seconds timeout = std::chrono::seconds(30)) const;
+  // The last `tail` lines the container wrote (stdout and stderr together).
+  std::string logs(const std::string& container, int tail) const;
 
 private:
   const util::CommandRunner& runner_;

@@ -1,54 +1,51 @@
 // The local-docker provider: Build actions of type container become images tagged by a content
 // hash of their build context; Deploy actions of type container become labelled, predictably
-// named containers on the local Docker Engine.
+// named containers on the local Docker Engine, synced through Mutagen's docker:// endpoint.
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <string>
+#include <vector>
 
 #include "gardensync/config/model.h"
+#include "gardensync/config/project_identity.h"
 #include "gardensync/providers/container_spec.h"
 #include "gardensync/providers/docker_cli.h"
+#include "gardensync/providers/provider.h"
 
 namespace gardensync::providers {
-
-struct BuildResult {
-  std::string imageId;  // the tag: outputs.deploymentImageId
-  std::string version;  // outputs.version
-  bool built = false;   // false: an image for this content already existed
-};
-
-enum class DeployOutcome { Created, Replaced, Started, Unchanged };
-const char* toString(DeployOutcome outcome);
-
-// What deploying a Deploy will do, decided before anything changes so that syncs of a container
-// about to be replaced can be stopped first (and confirmations asked) while all is as it was.
-struct DeployPlan {
-  const config::Action* deploy = nullptr;
-  ContainerSpec spec;
-  DeployOutcome outcome = DeployOutcome::Created;
-};
-
-// Content hash of a build: every file below the action's folder that `docker build` would send
-// (so not .git, .garden or what .dockerignore excludes), the Dockerfile name, build args and
-// target stage.
-std::string buildVersion(const config::Action& build);
 
 // Whether a container of the project was made from the checkout at `projectRoot` (its root label;
 // containers without one predate the label and count as this checkout's).
 bool belongsToThisCheckout(const ContainerInfo& container, const std::filesystem::path& projectRoot);
 
-class LocalDocker {
-public:
-  LocalDocker(const config::ProjectConfig& config, const DockerCli& docker) : config_(config), docker_(docker) {}
+// Removes the containers of this checkout of `project` (of `deploys`, all when empty), found by
+// label; returns their names. Needs only the project's identity, so it works while a config file
+// is broken.
+std::vector<std::string> removeProjectContainers(const DockerCli& docker, const config::ProjectIdentity& project,
+                                                 const std::vector<std::string>& deploys);
 
-  BuildResult build(const config::Action& build, const std::function<void(std::string_view)>& onOutput) const;
-  // `deploy` must have its build outputs resolved. Throws when a container of that name exists
-  // but is not this project's, or is another checkout's of it.
-  DeployPlan planDeploy(const config::Action& deploy, bool withSync) const;
-  // Runs, replaces or starts the container as planned (nothing when Unchanged).
-  void applyDeploy(const DeployPlan& plan) const;
+class LocalDockerProvider : public Provider {
+public:
+  LocalDockerProvider(const config::ProjectConfig& config, const util::CommandRunner& runner);
+
+  const std::string& name() const override { return config_.provider.name; }
+  std::string syncEndpoint(const config::Action& deploy, const config::SyncPath& path,
+                           const std::string& sessionName) const override;
+  std::map<std::string, std::string> prepareTransport(const TransportContext& transport) const override;
+  void checkDeploySupported(const config::Action& deploy) const override;
+  void checkAvailable() const override;
+  BuildResult build(const config::Action& build, const OutputFunction& onOutput) const override;
+  DeployPlan planDeploy(const config::Action& deploy, bool withSync) const override;
+  void applyDeploy(const DeployPlan& plan, const StatusFunction& onStatus) const override;
+  void requireRunning(const config::Action& deploy) const override;
+  void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
+                          const StatusFunction& onStatus) const override;
+  void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;
+  util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const override;
+  std::string logs(const config::Action& deploy, int tail) const override;
+  std::vector<std::string> cleanup(const std::vector<std::string>& deploys) const override;
+
   // Throws Error naming what the container lacks to host Mutagen's agent.
   void checkAgentHost(const std::string& container) const;
   // Creates `path` in the container when missing: a reverse-mode session whose container root
@@ -56,8 +53,10 @@ public:
   void ensureDirectory(const std::string& container, const std::string& path) const;
 
 private:
+  std::string containerOf(const config::Action& deploy) const;
+
   const config::ProjectConfig& config_;
-  const DockerCli& docker_;
+  DockerCli docker_;
 };
 
 }  // namespace gardensync::providers

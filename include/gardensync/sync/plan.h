@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,12 +48,15 @@ struct PlannedSession {
   size_t pathIndex = 0;
 };
 
-// The local-docker container that runs a Deploy: predictable, so sessions can name it up front.
-std::string dockerContainerName(const std::string& project, const std::string& deploy);
+// The Mutagen URL of the container side of one sync path (`sessionName` is the session's name):
+// the provider's business (providers::Provider::syncEndpoint), passed in so the plan stays pure.
+using EndpointFunction = std::function<std::string(const config::Action& deploy, const config::SyncPath& path,
+                                                   const std::string& sessionName)>;
 
 // Sessions for the given Deploys, in order, one per `spec.sync.paths[]` entry.
 std::vector<PlannedSession> planSessions(const config::ProjectConfig& config,
-                                         const std::vector<const config::Action*>& deploys);
+                                         const std::vector<const config::Action*>& deploys,
+                                         const EndpointFunction& endpoint);
 
 // The Deploys `--sync` selects: "*" (or an empty list) means every Deploy with sync paths.
 // Throws UsageError for unknown names or named Deploys without sync paths.

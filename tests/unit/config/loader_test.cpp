@@ -169,6 +169,9 @@ TEST(Loader, EscapesSurviveUntilBuildOutputsResolve) {
 
 TEST(Loader, KubernetesSyncPathRejectsSourceAndAPathTarget) {
   EXPECT_THAT(loadErrors("errors/kubernetes-source"), ElementsAre(
+      // The fixture's helm Deploy names no chart, which a helm Deploy needs besides its syncs.
+      "project.garden.yml:11:3: spec.chart.path: is required (the folder of a local chart, relative to the action's "
+      "folder)",
       "project.garden.yml:14:9: spec.sync.paths[0].source: is not a known key here (did you mean \"sourcePath\"?)",
       "project.garden.yml:17:17: spec.sync.paths[1].target: expected a workload {kind, name, containerName}, got "
       "\"/app\" (the path in the container is containerPath)",

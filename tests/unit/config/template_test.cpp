@@ -1,5 +1,6 @@
 #include "gardensync/config/template.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace gardensync::config {
@@ -100,7 +101,7 @@ TEST(Template, AStringResolvingToMoreThanOneMiBIsAnError) {
     EXPECT_STREQ(e.what(), "resolves to more than 1 MiB (1048576 bytes); gardensync stops here to protect memory");
     EXPECT_EQ(e.offset, 22u);  // the `!` that passes the limit
   }
-  c.variables["half"] += "y";
+  c.variables["half"] = c.variables["half"].get<std::string>() + "y";
   EXPECT_THROW(resolveLoadTime("${var.half}${var.half}", c, Escapes::Keep), TemplateError);
 }
 
@@ -124,6 +125,54 @@ TEST(Template, ALoadResolvesNoMoreThanItsBudget) {
   EXPECT_TRUE(budget.spent);
   EXPECT_EQ(budget.remaining, 1u);  // a refused string costs nothing
   EXPECT_EQ(resolveLoadTime("1", c), "1");
+}
+
+// The issue's examples of Garden configs that stopped at validate.
+TEST(Template, GardenExpressionsResolve) {
+  TemplateContext c = context();
+  c.variables["username"] = "Ada Lovelace";
+  c.environmentNamespace = "ada";
+  c.local.username = "Ada.Lovelace";
+  EXPECT_EQ(resolveLoadTime("${kebabCase(local.username)}", c), "ada-lovelace");
+  EXPECT_EQ(resolveLoadTime("${environment.name == 'prod' ? 'a' : 'b'}", c), "b");
+  EXPECT_EQ(resolveLoadTime("${environment.namespace}", c), "ada");
+  EXPECT_EQ(resolveLoadTime("${var.port + 1}", c), "80801");  // "8080" is text, and text + 1 appends, as in Garden
+  c.variables["port"] = 8080;
+  EXPECT_EQ(resolveLoadTime("${var.port + 1}", c), "8081");
+  EXPECT_EQ(resolveLoadTime("${local.env.NOPE || 'fallback'}", c), "fallback");
+}
+
+// Where a caller wants text, a whole value that is a list or a mapping is an error.
+TEST(Template, AListWhereTextIsExpectedIsAnError) {
+  TemplateContext c = context();
+  c.variables["list"] = tmpl::Value::array({"a"});
+  EXPECT_EQ(resolveLoadTime("${var.list}!", c), "a!");
+  try {
+    resolveLoadTime("${var.list}", c);
+    FAIL();
+  } catch (const TemplateError& e) {
+    EXPECT_STREQ(e.what(), "${var.list} is a list, where text is expected");
+  }
+}
+
+TEST(Template, BuildOutputsAnyWayWrittenBecomeOneReference) {
+  EXPECT_EQ(resolveLoadTime("${actions.build[\"api\"].outputs.deployment-image-id}", context()),
+            "${actions.build.api.outputs.deploymentImageId}");
+  EXPECT_EQ(resolveLoadTime("${actions.build.api.version}", context()), "${actions.build.api.outputs.version}");
+  try {
+    resolveLoadTime("${actions.build.api.outputs.version || 'x'}", context());
+    FAIL();
+  } catch (const TemplateError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("a build output can only be used as a reference by itself"));
+  }
+  EXPECT_EQ(findBuildOutputRefs("${actions.build.api.version} ${ actions.build.api.outputs.deployment-image-id }")
+                .size(),
+            2u);
+}
+
+TEST(Template, VariableReferencesInsideExpressions) {
+  EXPECT_EQ(findVariableRefs("${var.a || variables.b} ${upper(var[\"c\"])} ${var[var.d]} ${'${var.e}'}"),
+            (std::vector<std::string>{"a", "b", "c", "d", "e"}));
 }
 
 }  // namespace

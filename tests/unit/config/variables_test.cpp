@@ -83,7 +83,7 @@ TEST(Variables, DoublingStopsAtTheVariablePassingOneMiB) {
   resolveVariables(definitions("variables", values), templates, errors);
   EXPECT_THAT(formatted(errors), ElementsAre("f.yml:22:6: variables.v21: resolves to more than 1 MiB (1048576 "
                                              "bytes); gardensync stops here to protect memory"));
-  EXPECT_EQ(templates.variables["v20"].size(), kMaxResolvedBytes);
+  EXPECT_EQ(templates.variables["v20"].get_ref<const std::string&>().size(), kMaxResolvedBytes);
   EXPECT_EQ(templates.variables.count("v21"), 0u);
   EXPECT_EQ(templates.variables.count("v39"), 0u);  // waits for v21: skipped, no second error
 }
@@ -128,6 +128,51 @@ TEST(Variables, ErrorsComeInTheOrderWritten) {
   EXPECT_THAT(formatted(errors),
               ElementsAre("f.yml:1:6: variables.a: ${var.nope}: no variable named \"nope\" is defined",
                           "f.yml:2:6: variables.b: ${var.gone}: no variable named \"gone\" is defined"));
+}
+
+// Garden's variables may be lists and mappings, with templates and structural operators in them;
+// an environment's mapping merges into the project's (JSON Merge Patch).
+TEST(Variables, ListsAndMappingsMergeAndResolve) {
+  TemplateContext templates;
+  templates.environmentName = "dev";
+  std::vector<ConfigIssue> errors;
+  std::vector<VariableDefinition> project{
+      {"ports", tmpl::Value::array({80, 8080}), {"f.yml", 1, 6}, "variables.ports"},
+      {"env", {{"LOG_LEVEL", "info"}, {"REGION", "eu"}}, {"f.yml", 2, 6}, "variables.env"},
+      {"replicas", {{"dev", 1}, {"prod", 3}}, {"f.yml", 3, 6}, "variables.replicas"},
+      {"count", "${var.replicas[environment.name]}", {"f.yml", 4, 6}, "variables.count"},
+      {"names", {{"$forEach", "${var.ports}"}, {"$return", "port-${item.value}"}}, {"f.yml", 5, 6}, "variables.names"}};
+  resolveVariables(project, templates, errors);
+  resolveVariables({{"env", {{"LOG_LEVEL", "debug"}}, {"f.yml", 9, 6}, "environments[0].variables.env"}}, templates,
+                   errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(templates.variables["count"], 1);
+  EXPECT_EQ(templates.variables["names"], tmpl::Value::array({"port-80", "port-8080"}));
+  EXPECT_EQ(templates.variables["env"], tmpl::Value({{"LOG_LEVEL", "debug"}, {"REGION", "eu"}}));
+}
+
+// `--var` wins over every definition; `--var a.b=x` changes one key of a mapping.
+TEST(Variables, OverridesFromTheCommandLineWin) {
+  TemplateContext templates;
+  templates.variableOverrides = {{"port", "9000"}, {"db", {{"host", "override"}}}};
+  applyVariableOverrides(templates);
+  std::vector<ConfigIssue> errors;
+  resolveVariables(definitions("variables", {{"port", "80"}, {"url", "http://${var.db.host}:${var.port}"}}), templates,
+                   errors);
+  resolveVariables({{"db", {{"host", "localhost"}, {"user", "app"}}, {"f.yml", 3, 6}, "variables.db"}}, templates,
+                   errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(templates.variables["port"], "9000");
+  EXPECT_EQ(templates.variables["url"], "http://override:9000");
+  EXPECT_EQ(templates.variables["db"], tmpl::Value({{"host", "override"}, {"user", "app"}}));
+}
+
+TEST(Variables, ErrorsInsideAValueNameTheirKey) {
+  TemplateContext templates;
+  std::vector<ConfigIssue> errors;
+  resolveVariables({{"obj", {{"ok", 1}, {"bad", "${var.nope}"}}, {"f.yml", 1, 6}, "variables.obj"}}, templates, errors);
+  EXPECT_THAT(formatted(errors),
+              ElementsAre("f.yml:1:6: variables.obj.bad: ${var.nope}: no variable named \"nope\" is defined"));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "gardensync/util/process.h"
@@ -95,6 +97,56 @@ TEST(MutagenCli, StopDaemonKillsTheRecordedDaemonWhenItDoesNotExitByItself) {
   if (done == 0) ::kill(pid, SIGKILL), ::waitpid(pid, nullptr, 0);
   ASSERT_EQ(done, pid) << "the recorded daemon is still running";
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+// A Mutagen whose daemon answers while a marker file exists and notes the MUTAGEN_SSH_PATH each
+// start got (and its pid, for the test to end it).
+fs::path fakeMutagenWithDaemon(const TempDir& dir) {
+  const fs::path binary = dir / "mutagen";
+  writeFile(binary,
+            "#!/bin/sh\n"
+            "dir=$(dirname \"$0\")\n"
+            "case \"$1 $2\" in\n"
+            "  'sync list') [ -f \"$dir/running\" ] && echo '[]' && exit 0; exit 1;;\n"
+            "  'daemon run') echo \"$$ ${MUTAGEN_SSH_PATH:-none}\" >> \"$dir/starts\"; touch \"$dir/running\"; "
+            "exec sleep 60;;\n"
+            "  'daemon stop') rm -f \"$dir/running\";;\n"
+            "esac\n");
+  fs::permissions(binary, fs::perms::owner_all);
+  return binary;
+}
+
+// The MUTAGEN_SSH_PATH of each daemon start; ends the fake daemons.
+std::vector<std::string> startsAndStop(const TempDir& dir) {
+  std::vector<std::string> starts;
+  std::ifstream in(dir / "starts");
+  for (int pid; in >> pid;) {
+    std::string path;
+    in >> path;
+    starts.push_back(path);
+    ::kill(pid, SIGKILL);
+  }
+  return starts;
+}
+
+TEST(MutagenCli, TheDaemonGetsTheTransportEnvironmentAndIsRestartedWhenItChanges) {
+  TempDir dir;
+  const MutagenCli cli(fakeMutagenWithDaemon(dir), dir.path());
+  cli.ensureDaemon(std::map<std::string, std::string>{{"MUTAGEN_SSH_PATH", "/a"}});
+  cli.ensureDaemon(std::map<std::string, std::string>{{"MUTAGEN_SSH_PATH", "/a"}});  // running as wanted
+  cli.ensureDaemon(std::nullopt);  // a command that does not know: keep it
+  cli.ensureDaemon(std::map<std::string, std::string>{{"MUTAGEN_SSH_PATH", "/b"}});  // restarted with /b
+  cli.ensureDaemon(std::map<std::string, std::string>{});  // local-docker: restarted without
+  EXPECT_EQ(startsAndStop(dir), (std::vector<std::string>{"/a", "/b", "none"}));
+}
+
+TEST(MutagenCli, AStoppedDaemonStartsAgainWithTheRecordedEnvironment) {
+  TempDir dir;
+  const MutagenCli cli(fakeMutagenWithDaemon(dir), dir.path());
+  cli.ensureDaemon(std::map<std::string, std::string>{{"MUTAGEN_SSH_PATH", "/a"}});
+  std::filesystem::remove(dir / "running");  // the daemon died
+  cli.ensureDaemon(std::nullopt);            // e.g. `sync status` while a config file is broken
+  EXPECT_EQ(startsAndStop(dir), (std::vector<std::string>{"/a", "/a"}));
 }
 
 TEST(MutagenCli, ADamagedRecordIsNoProcessAtAll) {

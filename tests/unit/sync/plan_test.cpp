@@ -13,8 +13,14 @@ using gardensync::testing::fixture;
 using gardensync::testing::loadFixture;
 using ::testing::ElementsAre;
 
+// The container side's URL is the provider's business (tests/unit/providers); here it only has
+// to say which Deploy, session and path it is for.
+std::string testEndpoint(const config::Action& deploy, const config::SyncPath& path, const std::string& session) {
+  return "test://" + deploy.name + "/" + session + path.containerPath;
+}
+
 std::vector<PlannedSession> planAll(const config::ProjectConfig& config) {
-  return planSessions(config, selectSyncDeploys(config, {"*"}));
+  return planSessions(config, selectSyncDeploys(config, {"*"}), testEndpoint);
 }
 
 TEST(Plan, AdvancedExampleHasTwoSessionsWithMergedDefaults) {
@@ -27,7 +33,7 @@ TEST(Plan, AdvancedExampleHasTwoSessionsWithMergedDefaults) {
   EXPECT_EQ(src.gardenMode, "one-way-replica");
   EXPECT_EQ(src.mode, "one-way-replica");
   EXPECT_EQ(src.alpha, "/app/src");
-  EXPECT_EQ(src.beta, "kubernetes://seed-advanced/deployment/node-service/app/src");
+  EXPECT_EQ(src.beta, "test://node-service/node-service-0/app/src");
   EXPECT_THAT(src.ignore, ElementsAre("/**/node_modules"));
   EXPECT_EQ(src.defaultOwner, "id:1000");
   EXPECT_EQ(src.defaultGroup, "id:1000");
@@ -38,17 +44,17 @@ TEST(Plan, AdvancedExampleHasTwoSessionsWithMergedDefaults) {
   const PlannedSession& artifacts = sessions[1];
   EXPECT_EQ(artifacts.gardenMode, "one-way-replica-reverse");
   EXPECT_EQ(artifacts.mode, "one-way-replica");
-  EXPECT_EQ(artifacts.alpha, "kubernetes://seed-advanced/deployment/node-service/test-artifacts");
+  EXPECT_EQ(artifacts.alpha, "test://node-service/node-service-1/test-artifacts");
   EXPECT_EQ(artifacts.beta, "/test-artifacts");
   EXPECT_TRUE(artifacts.containerIsAlpha);  // ownership then applies to alpha
   EXPECT_EQ(artifacts.defaultOwner, "id:1000");
 }
 
-TEST(Plan, KubernetesDefaultTargetNamesTheWorkload) {
+TEST(Plan, KubernetesSyncGoesLocalToContainer) {
   auto sessions = planAll(loadFixture("seed/kubernetes-sync"));
   ASSERT_EQ(sessions.size(), 1u);
   EXPECT_EQ(sessions[0].alpha, "/src");
-  EXPECT_EQ(sessions[0].beta, "kubernetes://seed-kubernetes/deployment/vote/app/src");
+  EXPECT_EQ(sessions[0].beta, "test://node-service/node-service-0/app/src");
   EXPECT_EQ(sessions[0].mode, "two-way-safe");
 }
 
@@ -71,7 +77,7 @@ TEST(Plan, EveryModeAndAliasMapsLikeGarden) {
   };
   for (size_t i = 0; i < sessions.size(); ++i) {
     SCOPED_TRACE(i);
-    const std::string remote = "docker://gs-modes-app/m/" + std::to_string(i);
+    const std::string remote = "test://app/app-" + std::to_string(i) + "/m/" + std::to_string(i);
     EXPECT_EQ(sessions[i].gardenMode, expected[i].gardenMode);
     EXPECT_EQ(sessions[i].mode, expected[i].mode);
     EXPECT_EQ(sessions[i].alpha, expected[i].reversed ? remote : local);
@@ -118,7 +124,7 @@ TEST(Plan, JsonHasExactlyThePublicKeys) {
   EXPECT_THAT(keys, ::testing::UnorderedElementsAre("deploy", "name", "labels", "gardenMode", "mode", "alpha",
                                                     "beta", "ignore", "defaultOwner", "defaultGroup",
                                                     "defaultFileMode", "defaultDirectoryMode"));
-  EXPECT_EQ(json["beta"], "docker://gs-seed-permissions-node-service/app/src");
+  EXPECT_EQ(json["beta"], "test://node-service/node-service-0/app/src");
   EXPECT_EQ(json["defaultFileMode"], "0666");
   EXPECT_EQ(json["defaultDirectoryMode"], "0777");
   EXPECT_EQ(json["defaultOwner"], "id:1000");

@@ -1,0 +1,36 @@
+// Garden's template contexts as one Scope (docs/reference/template-strings/): local.* (env,
+// username, usernameLowerCase, platform, arch, projectPath, artifactsPath), project.name,
+// environment.{name,namespace,fullName}, var.* and variables.*, git.*, command.*, datetime.*,
+// actions.<kind>.<name>.* (with Garden's `runtime.*` and `action.*` aliases), and in an action
+// `this.*`. secrets.* is known but has no values: they live in Garden Cloud. A missing key names
+// the closest keys there are.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "gardensync/config/template.h"
+#include "gardensync/config/template/scope.h"
+
+namespace gardensync::config::tmpl {
+
+class ContextScope : public Scope {
+public:
+  explicit ContextScope(const TemplateContext& context);
+  // An action's scope: `variables` (its own over the project's) and `thisAction` (describeAction).
+  ContextScope(const TemplateContext& context, const Value* variables, Value thisAction);
+
+  Lookup lookup(const std::vector<Value>& keys) const override;
+
+private:
+  Lookup lookupVariable(const std::vector<Value>& keys) const;
+  Lookup lookupLocal(const std::vector<Value>& keys) const;
+  Lookup lookupAction(const std::vector<Value>& keys, size_t kindIndex) const;
+
+  const TemplateContext& context_;
+  const Value* variables_ = nullptr;  // an action's; null: context_.variables
+  Value this_;                        // null outside an action
+  Value datetime_;
+};
+
+}  // namespace gardensync::config::tmpl

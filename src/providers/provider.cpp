@@ -1,0 +1,25 @@
+#include "gardensync/providers/provider.h"
+
+#include "gardensync/providers/kubernetes.h"
+#include "gardensync/providers/local_docker.h"
+
+namespace gardensync::providers {
+
+const char* toString(DeployOutcome outcome) {
+  switch (outcome) {
+    case DeployOutcome::Created: return "created";
+    case DeployOutcome::Replaced: return "replaced";
+    case DeployOutcome::Started: return "started";
+    case DeployOutcome::Unchanged: return "unchanged";
+  }
+  return "unchanged";
+}
+
+std::unique_ptr<Provider> makeProvider(const config::ProjectConfig& config, const util::CommandRunner& runner) {
+  // The loader accepts no other provider for Deploys (config/loader.cpp, kDeployProviders).
+  if (config.provider.name == "kubernetes" || config.provider.name == "local-kubernetes")
+    return std::make_unique<KubernetesProvider>(config, runner);
+  return std::make_unique<LocalDockerProvider>(config, runner);
+}
+
+}  // namespace gardensync::providers
