@@ -26,6 +26,11 @@ namespace {
 // one-way-replica-reverse session keeps its history: its local side mirrors the container, so
 // after a reset an empty new pod would empty the local folder, while with its history Mutagen's
 // safety check halts the session instead (root emptied) and `sync status` says what to do.
+//
+// `mutagen sync reset` reconnects the session as part of the reset, and the ssh stand-in refuses
+// connections to the new pod until the reset is done. So the sessions are paused first (no
+// connection attempt is left that could still use the old history), the new pod is accepted,
+// and only then are they reset and resumed.
 int resetSessions(const providers::KubeTransport& transport, const fs::path& mutagenBinary, const std::string& host,
                   const std::string& uid) {
   const mutagen::MutagenCli cli(mutagenBinary, transport.state().dataDir());
@@ -41,8 +46,10 @@ int resetSessions(const providers::KubeTransport& transport, const fs::path& mut
     spdlog::info("sync {}: its pod was replaced; resetting its history", session.name);
     ids.push_back(session.identifier);
   }
-  client.reset(ids);
+  client.pause(ids);
   transport.state().writePod(host, uid, false);
+  client.reset(ids);
+  client.resume(ids);
   return 0;
 }
 

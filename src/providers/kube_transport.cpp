@@ -86,12 +86,16 @@ std::vector<std::string> sshRemoteCommand(const std::string& command) {
   return {"sh", "-c", "cd \"${HOME:-/}\" || exit 1; exec sh -c \"$1\"", "gardensync-ssh", command};
 }
 
-std::vector<std::string> scpRemoteCommand(const std::string& destination) {
-  // No tar or scp needed in the image: the file arrives on stdin.
+std::vector<std::string> scpRemoteCommand(const std::string& destination, size_t size) {
+  // No tar or scp needed in the image: the file arrives on stdin. kubectl exec can lose stdin
+  // that ends early, so the received size is checked: a short agent is removed and the copy
+  // fails, rather than leaving a truncated binary Mutagen would try to run.
   return {"sh", "-c",
           "cd \"${HOME:-/}\" || exit 1; case \"$1\" in */*) mkdir -p \"${1%/*}\" || exit 1;; esac; "
-          "cat > \"$1\" && chmod +x \"$1\"",
-          "gardensync-scp", destination};
+          "cat > \"$1\" || exit 1; n=$(wc -c < \"$1\"); "
+          "if [ \"$n\" -ne \"$2\" ]; then rm -f \"$1\"; echo \"received $n of $2 bytes\" >&2; exit 1; fi; "
+          "chmod +x \"$1\"",
+          "gardensync-scp", destination, std::to_string(size)};
 }
 
 struct KubeTransport::Target {
@@ -165,9 +169,17 @@ int KubeTransport::scp(const std::vector<std::string>& args) const {
   auto content = readFile(call.source);
   if (!content) throw Error(fmt::format("scp: cannot read {}", call.source));
   Target target = resolve(call.host);
-  auto result = target.kubectl->exec(target.endpoint.ns, target.pod.name, target.pod.container,
-                                     scpRemoteCommand(call.destination), 5min, *content);
-  if (result.ok()) return 0;
+  // The container runtime's exec stream can drop stdin that arrives before the command reads it
+  // (seen with containerd: a few percent of short copies arrive empty); the remote side notices
+  // the short file, so a copy is tried a few times before it counts as failed.
+  constexpr int kAttempts = 3;
+  util::ProcessResult result;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    result = target.kubectl->exec(target.endpoint.ns, target.pod.name, target.pod.container,
+                                  scpRemoteCommand(call.destination, content->size()), 5min, *content);
+    if (result.ok()) return 0;
+    if (result.stderrText.find("received ") == std::string::npos) break;  // not a short copy
+  }
   throw ToolError(fmt::format("copying {} to pod {} (container {}) in {} failed", call.source, target.pod.name,
                               target.pod.container, target.kubectl->where(target.endpoint.ns)),
                   "kubectl exec --stdin ... sh -c 'cat > " + call.destination + "'", result.stderrText,

@@ -226,9 +226,9 @@ bool KubeProject::existsIn(const std::string& workload, const std::string& conta
 
 void KubeProject::writeIn(const std::string& workload, const std::string& container, const std::string& path,
                           const std::string& content) const {
-  auto run = kubectl({"exec", "--stdin", "--namespace", name(), workload, "--container", container, "--", "sh", "-c",
-                      "cat > \"$0\"", path},
-                     content);
+  // As an argument, not on stdin: kubectl exec can lose stdin that ends at once.
+  auto run = kubectl({"exec", "--namespace", name(), workload, "--container", container, "--", "sh", "-c",
+                      "printf %s \"$1\" > \"$0\"", path, content});
   EXPECT_EQ(run.exitCode, 0) << run.err;
 }
 

@@ -263,7 +263,8 @@ TEST(Kubernetes, EveryModeMovesFilesItsWay) {
       EXPECT_TRUE(project.eventually([&] { return project.catIn(kVote, "node", "/" + dir + "/later.txt") == "later"; }));
     }
     if (toLocal) {
-      EXPECT_TRUE(project.eventually([&] { return project.read(dir + "/pod.txt") == "pod"; }));
+      EXPECT_TRUE(project.eventually([&] { return project.read(dir + "/pod.txt") == "pod"; }))
+          << project.gardensync({"sync", "status"}).out << project.gardensync({"util", "mutagen", "sync", "list"}).out;
     } else {
       EXPECT_FALSE(project.exists(dir + "/pod.txt"));
     }

@@ -41,8 +41,9 @@ ScpCall parseScpArgs(const std::vector<std::string>& args);
 
 // The argv run in the container for an ssh call: the command through `sh` in the home folder.
 std::vector<std::string> sshRemoteCommand(const std::string& command);
-// The argv that writes stdin to `destination` (creating its folder) and makes it executable.
-std::vector<std::string> scpRemoteCommand(const std::string& destination);
+// The argv that writes stdin to `destination` (creating its folder), checks that all `size` bytes
+// arrived and makes it executable.
+std::vector<std::string> scpRemoteCommand(const std::string& destination, size_t size);
 
 class KubeTransport {
 public:

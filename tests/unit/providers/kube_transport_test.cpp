@@ -38,9 +38,10 @@ TEST(KubeTransport, ReadsMutagensScpCall) {
 TEST(KubeTransport, RemoteCommandsRunInTheHomeFolderWithMutagensLineAsOneArgument) {
   EXPECT_THAT(sshRemoteCommand("uname -s -m"),
               ElementsAre("sh", "-c", "cd \"${HOME:-/}\" || exit 1; exec sh -c \"$1\"", "gardensync-ssh", "uname -s -m"));
-  const auto scp = scpRemoteCommand(".mutagen/x; rm -rf /");
-  EXPECT_EQ(scp.back(), ".mutagen/x; rm -rf /");  // data, never part of the script
+  const auto scp = scpRemoteCommand(".mutagen/x; rm -rf /", 1234);
+  EXPECT_THAT(scp, ElementsAre("sh", "-c", testing::_, "gardensync-scp", ".mutagen/x; rm -rf /", "1234"));  // data, never script
   EXPECT_NE(scp[2].find("chmod +x \"$1\""), std::string::npos);
+  EXPECT_NE(scp[2].find("-ne \"$2\""), std::string::npos);  // a short copy fails
 }
 
 }  // namespace
