@@ -25,6 +25,15 @@ struct ApplySummary {
   std::vector<std::string> identifiers;  // of the planned sessions: the ones created and the ones kept
 };
 
+// How many `mutagen sync create` run at once.
+constexpr size_t kParallelCreates = 6;
+
+// Creates the sessions, up to kParallelCreates at a time, and returns their identifiers in the
+// order given. When any create fails, the first failure is thrown after all have ended (the
+// sessions that were created keep running, as they would have one after another).
+std::vector<std::string> createInParallel(const mutagen::SessionClient& client,
+                                          const std::vector<sync::PlannedSession>& sessions);
+
 // Makes the sessions of `deploys` match `planned` (see mutagen::diffSessions); `beforeCreate`
 // runs just before each session is created (providers::Provider::beforeSessionCreate).
 ApplySummary applySessions(const mutagen::SessionClient& client, const std::string& project,

@@ -1,5 +1,8 @@
 #include "gardensync/cli/sync_control.h"
 
+#include <condition_variable>
+#include <mutex>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -142,6 +145,63 @@ TEST(SyncControl, AHangingCreateIsAToolErrorWithTheCommand) {
     EXPECT_THAT(e.what(), ::testing::HasSubstr("timed out"));
     EXPECT_THAT(e.command(), ::testing::HasSubstr("mutagen sync create"));
   }
+}
+
+// Answers `sync create` only once `expected` creates are running at the same moment (or after a
+// few seconds, so that one-after-another creating fails the test instead of hanging it).
+class SideBySideCreates : public util::CommandRunner {
+public:
+  explicit SideBySideCreates(size_t expected) : expected_(expected) {}
+
+  util::ProcessResult run(const std::vector<std::string>& argv, const util::ProcessOptions&) const override {
+    const auto name = std::find(argv.begin(), argv.end(), "--name");
+    if (name == argv.end() || name + 1 == argv.end()) return answer(1, "", "Error: unexpected call");
+    std::unique_lock lock(mutex_);
+    ++running_;
+    most_ = std::max(most_, running_);
+    changed_.notify_all();
+    changed_.wait_for(lock, std::chrono::seconds(5), [&] { return most_ >= expected_; });
+    --running_;
+    return answer(0, "Created session sync_" + *(name + 1) + "\n");
+  }
+  size_t most() const {
+    std::lock_guard lock(mutex_);
+    return most_;
+  }
+
+private:
+  const size_t expected_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  mutable size_t running_ = 0;
+  mutable size_t most_ = 0;
+};
+
+TEST(SyncControl, CreatesRunSideBySideAndKeepTheirOrder) {
+  SideBySideCreates runner(kParallelCreates);
+  const mutagen::MutagenCli cli("mutagen", "/data", runner);
+  const mutagen::SessionClient client(cli);
+  std::vector<sync::PlannedSession> sessions;
+  std::vector<std::string> expected;
+  for (size_t i = 0; i < kParallelCreates + 2; ++i) {
+    sessions.push_back(planned("api-" + std::to_string(i), "h1"));
+    expected.push_back("sync_api-" + std::to_string(i));
+  }
+  EXPECT_EQ(createInParallel(client, sessions), expected);
+  EXPECT_EQ(runner.most(), kParallelCreates);
+}
+
+TEST(SyncControl, AFailedCreateIsReportedOnceTheOthersHaveEnded) {
+  Fixture f;
+  f.runner.on({"sync", "create", "api-1"}, {answer(1, "", "Error: unable to connect to beta")});
+  f.runner.on({"sync", "create"}, {answer(0, "Created session sync_ok\n")});
+  try {
+    createInParallel(f.client, {planned("api-0", "h1"), planned("api-1", "h1"), planned("api-2", "h1")});
+    FAIL();
+  } catch (const ToolError& e) {
+    EXPECT_THAT(e.stderrText(), ::testing::HasSubstr("unable to connect to beta"));
+  }
+  EXPECT_EQ(f.runner.countCalls("create"), 3u);
 }
 
 }  // namespace
