@@ -3,6 +3,7 @@
 
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/deploy_runner.h"
+#include "gardensync/cli/watcher_control.h"
 #include "gardensync/config/template.h"
 #include "gardensync/providers/provider.h"
 #include "gardensync/sync/plan.h"
@@ -103,7 +104,7 @@ void runDeploy(Context& context, const DeployFlags& flags) {
   const std::vector<sync::PlannedSession> sessions =
       sync::planSessions(config, syncDeploys, [&](const auto& deploy, const auto& path, const auto& name) {
         return provider->syncEndpoint(deploy, path, name);
-      });
+      }, {watcherWanted()});
   if (flags.dryRun) {
     printPlan(context, config, deploys, sessions);
     return;

@@ -12,6 +12,7 @@
 #include "gardensync/cli/engine.h"
 #include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/sync_control.h"
+#include "gardensync/cli/watcher_control.h"
 #include "gardensync/config/action_graph.h"
 #include "gardensync/config/template.h"
 #include "gardensync/providers/provider.h"
@@ -135,7 +136,7 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   std::optional<Engine> engine;
   std::vector<mutagen::SessionStatus> running, stale;
   if (!sessions.empty() || !freshDeploys.empty()) {
-    engine = openEngine(context, true);
+    engine = openEngine(context, true, false);  // refreshWatcher below
     mutagen::SessionClient client(*engine->mutagen);
     std::vector<std::string> touched(syncDeploys.begin(), syncDeploys.end());
     touched.insert(touched.end(), freshDeploys.begin(), freshDeploys.end());
@@ -180,7 +181,10 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
                                  });
     spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged,
                  summary.terminated + stale.size());
+    refreshWatcher(*engine, config.project.name, summary.created + summary.terminated + stale.size() > 0);
     views = waitForInitialSync(client, config.project.name, summary.identifiers);
+  } else if (engine) {
+    refreshWatcher(*engine, config.project.name, !stale.empty());
   }
   writer.reset();  // following the syncs is not a change: `sync stop` from another terminal must not wait
 

@@ -1,5 +1,7 @@
 #include "gardensync/cli/engine.h"
 
+#include "gardensync/cli/watcher_control.h"
+
 #include <optional>
 
 #include <fmt/format.h>
@@ -23,7 +25,7 @@ std::filesystem::path requireHome() {
   throw Error("cannot find the home directory", "set HOME");
 }
 
-Engine openEngine(Context& context, bool startDaemon) {
+Engine openEngine(Context& context, bool startDaemon, bool revive) {
   const config::ProjectIdentity project = context.identity();
   mutagen::InstallOptions install = mutagen::installOptionsFromEnvironment();
   std::optional<ui::ByteProgress> progress;
@@ -50,7 +52,10 @@ Engine openEngine(Context& context, bool startDaemon) {
   std::optional<std::map<std::string, std::string>> environment;
   if (context.configLoaded())
     environment = providers::makeProvider(context.project())->prepareTransport(engine.transport);
-  if (startDaemon) engine.mutagen->ensureDaemon(environment);
+  if (startDaemon) {
+    engine.mutagen->ensureDaemon(environment);
+    if (revive) reviveWatcher(engine, project.name);
+  }
   return engine;
 }
 

@@ -1,5 +1,8 @@
 #include "gardensync/cli/helper_commands.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -14,7 +17,12 @@
 #include "gardensync/sync/plan.h"
 #include "gardensync/ui/output.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/file_lock.h"
+#include "gardensync/util/process_info.h"
 #include "gardensync/util/termination.h"
+#include "gardensync/watch/watch_loop.h"
+#include "gardensync/watch/watcher_process.h"
+#include "gardensync/watch/watcher_record.h"
 
 namespace gardensync::cli {
 
@@ -83,14 +91,68 @@ int helmPostRender(const std::vector<std::string>& args) {
   return 0;
 }
 
+// The project's watcher process (watch/watch_loop.h), started detached by watcher_control.
+int watchFiles(const std::vector<std::string>& args) {
+  fs::path dataDir, mutagenBinary;
+  std::string project;
+  for (size_t i = 1; i < args.size(); i += 2) {
+    if (i + 1 >= args.size()) throw UsageError(fmt::format("{}: {} needs a value", watch::kWatchCommand, args[i]));
+    if (args[i] == "--data-dir") dataDir = args[i + 1];
+    else if (args[i] == "--mutagen") mutagenBinary = args[i + 1];
+    else if (args[i] == "--project") project = args[i + 1];
+    else throw UsageError(fmt::format("{}: unknown option {}", watch::kWatchCommand, args[i]));
+  }
+  if (dataDir.empty() || mutagenBinary.empty() || project.empty())
+    throw UsageError("__watch --data-dir <dir> --mutagen <binary> --project <name>",
+                     "gardensync starts this itself (deploy --sync, sync start); it is not run by hand");
+  const util::InterruptWatch stop;  // SIGTERM from `sync stop` ends the loop, not the process
+  auto lock = util::FileLock::tryLock(watch::watcherLockPath(dataDir));
+  if (!lock) {
+    spdlog::info("another watcher runs for this project; exiting");
+    return 0;
+  }
+  spdlog::default_logger()->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$: %v");
+  const int self = ::getpid();
+  const mutagen::MutagenCli cli(mutagenBinary, dataDir);
+  const mutagen::SessionClient client(cli);
+  watch::WatchOptions options;
+  options.project = project;
+  // GARDENSYNC_WATCHER_SAFETY_FLUSH: seconds between flushes of idle sessions, 0 for none.
+  if (const char* value = std::getenv("GARDENSYNC_WATCHER_SAFETY_FLUSH"); value && *value) {
+    char* end = nullptr;
+    const long seconds = std::strtol(value, &end, 10);
+    if (*end || seconds < 0) throw UsageError(fmt::format("GARDENSYNC_WATCHER_SAFETY_FLUSH is not a number of seconds: {}", value));
+    options.debounce.safetyInterval = std::chrono::seconds(seconds);
+  }
+  options.stopRequested = [&stop] { return stop.requested(); };
+  options.note = [](const std::string& text) { spdlog::info("{}", text); };
+  options.onWatching = [&] {
+    auto info = util::readProcessInfo(self);
+    watch::writeRecord(dataDir, {self, info ? info->startTime : 0, info && !info->argv.empty() ? info->argv[0] : "",
+                                 dataDir.string()});
+  };
+  spdlog::info("watcher {} started for project {}", self, project);
+  try {
+    watch::runWatchLoop(client, options);
+  } catch (...) {
+    if (auto record = watch::readRecord(dataDir); record && record->pid == self) watch::removeRecord(dataDir);
+    throw;
+  }
+  if (auto record = watch::readRecord(dataDir); record && record->pid == self) watch::removeRecord(dataDir);
+  spdlog::info("watcher {} stopped", self);
+  return 0;
+}
+
 }  // namespace
 
 std::optional<int> runHelperCommand(const std::vector<std::string>& args) {
-  if (args.empty() || (args[0] != "__kube-transport" && args[0] != "__helm-post-render")) return std::nullopt;
+  if (args.empty() || (args[0] != "__kube-transport" && args[0] != "__helm-post-render" && args[0] != watch::kWatchCommand))
+    return std::nullopt;
   // stdout belongs to the caller (Mutagen's agent stream, helm's objects): messages go to stderr.
   ui::initLogging("info");
   const util::TerminationSignals signals;  // a SIGTERM reaches kubectl too
   try {
+    if (args[0] == watch::kWatchCommand) return watchFiles(args);
     return args[0] == "__kube-transport" ? kubeTransport(args) : helmPostRender(args);
   } catch (const ToolError& e) {
     ui::printError(fmt::format("{}\n  command: {}\n  stderr: {}", e.what(), e.command(), e.stderrText()), e.hint());

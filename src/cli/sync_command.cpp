@@ -6,6 +6,7 @@
 #include "gardensync/cli/engine.h"
 #include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/sync_control.h"
+#include "gardensync/cli/watcher_control.h"
 #include "gardensync/providers/local_docker.h"
 #include "gardensync/providers/provider.h"
 #include "gardensync/ui/terminal.h"
@@ -23,13 +24,37 @@ void checkDeployNames(Context& context, const std::vector<std::string>& names) {
       throw UsageError(fmt::format("no Deploy named \"{}\"", name), "`gardensync validate --output json` lists them");
 }
 
-void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& sessions) {
+nlohmann::json watcherJson(const WatcherState& watcher) {
+  return {{"running", watcher.pid.has_value()},
+          {"pid", watcher.pid ? nlohmann::json(*watcher.pid) : nlohmann::json(nullptr)},
+          {"sessions", watcher.sessions}};
+}
+
+std::string watcherLine(const WatcherState& watcher) {
+  std::string names;
+  for (const auto& name : watcher.sessions) names += (names.empty() ? "" : ", ") + name;
+  if (watcher.sessions.empty())
+    return "File watcher: not used; Mutagen watches these syncs' files itself (changes can take up to 10 s).";
+  if (watcher.pid)
+    return fmt::format("File watcher: running (pid {}) for {}; local changes are synced as soon as they settle.",
+                       *watcher.pid, names);
+  return fmt::format("File watcher: NOT RUNNING; local changes of {} are not synced until it runs again. Any "
+                     "gardensync command starts it (e.g. `gardensync sync status`).",
+                     names);
+}
+
+void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& sessions,
+                   const WatcherState& watcher) {
   std::vector<ui::SessionView> views;
   for (const auto& s : sessions) views.push_back(ui::viewOf(s));
   if (context.json()) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& v : views) list.push_back(ui::toJson(v));
-    ui::printJson({{"sessions", list}});
+    for (size_t i = 0; i < views.size(); ++i) {
+      auto item = ui::toJson(views[i]);
+      item["localWatcher"] = reliesOnWatcher(sessions[i]);
+      list.push_back(std::move(item));
+    }
+    ui::printJson({{"sessions", list}, {"watcher", watcherJson(watcher)}});
     return;
   }
   if (views.empty()) {
@@ -45,6 +70,7 @@ void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& 
   }
   for (const auto& s : sessions)
     if (mutagen::isHalted(s)) ui::printLine(fmt::format("{}: halted — {}", s.name, mutagen::haltAdvice(s)));
+  ui::printLine(watcherLine(watcher));
 }
 
 void runStatus(Context& context, const std::vector<std::string>& names) {
@@ -52,7 +78,8 @@ void runStatus(Context& context, const std::vector<std::string>& names) {
   checkDeployNames(context, names);
   Engine engine = openEngine(context, true);
   mutagen::SessionClient client(*engine.mutagen);
-  printSessions(context, projectSessions(client, project.name, names));
+  const auto sessions = projectSessions(client, project.name, names);
+  printSessions(context, sessions, watcherState(engine, sessions));
 }
 
 size_t stopSessions(Context& context, Engine& engine, const std::vector<std::string>& names) {
@@ -68,8 +95,9 @@ void runStop(Context& context, const std::vector<std::string>& names) {
   context.identity();
   checkDeployNames(context, names);
   const util::FileLock writer = lockProject(context);
-  Engine engine = openEngine(context, true);
+  Engine engine = openEngine(context, true, false);
   const size_t stopped = stopSessions(context, engine, names);
+  refreshWatcher(engine, context.identity().name, true);
   if (context.json()) ui::printJson({{"stopped", stopped}});
   else ui::printLine(fmt::format("Stopped {} sync session(s); containers and files are left as they are.", stopped));
 }
@@ -88,12 +116,12 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
   }
   const auto planned = sync::planSessions(config, deploys, [&](const auto& deploy, const auto& path, const auto& name) {
     return provider->syncEndpoint(deploy, path, name);
-  });
+  }, {watcherWanted()});
   {
     ui::StatusLine status;
     provider->prepareSyncTargets(planned, [&status](const std::string& line) { status.show(line); });
   }
-  Engine engine = openEngine(context, true);
+  Engine engine = openEngine(context, true, false);  // refreshWatcher below
   mutagen::SessionClient client(*engine.mutagen);
   // Ask before stopping anything: a refusal must leave the running syncs as they are.
   auto running = projectSessions(client, config.project.name, deployNames);
@@ -106,17 +134,20 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
                                [&](const sync::PlannedSession& session) {
                                  provider->beforeSessionCreate(session, engine.transport);
                                });
+  refreshWatcher(engine, config.project.name, restart || summary.created + summary.terminated > 0);
   waitForInitialSync(client, config.project.name, summary.identifiers);
   spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged, summary.terminated);
-  printSessions(context, projectSessions(client, config.project.name, deployNames));
+  const auto sessions = projectSessions(client, config.project.name, deployNames);
+  printSessions(context, sessions, watcherState(engine, sessions));
 }
 
 void runCleanup(Context& context, const std::vector<std::string>& names) {
   const auto project = context.identity();
   checkDeployNames(context, names);
   const util::FileLock writer = lockProject(context);
-  Engine engine = openEngine(context, true);
+  Engine engine = openEngine(context, true, false);
   const size_t stopped = stopSessions(context, engine, names);
+  refreshWatcher(engine, project.name, true);
   std::vector<std::string> removed;
   if (context.configLoaded()) {
     const auto provider = providers::makeProvider(context.project());

@@ -150,6 +150,11 @@ ApplySummary applySessions(const mutagen::SessionClient& client, const std::stri
   const auto created = createInParallel(client, changes.create);
   summary.identifiers.insert(summary.identifiers.end(), created.begin(), created.end());
   summary.created = created.size();
+  // A session that Mutagen watches on neither side runs no first cycle by itself.
+  std::vector<std::string> needFirstCycle;
+  for (size_t i = 0; i < created.size(); ++i)
+    if (changes.create[i].localWatcher) needFirstCycle.push_back(created[i]);
+  client.requestFlush(needFirstCycle);
   return summary;
 }
 

@@ -1,6 +1,7 @@
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/engine.h"
 #include "gardensync/util/process.h"
+#include "gardensync/watch/watcher_process.h"
 
 namespace gardensync::cli {
 
@@ -12,6 +13,7 @@ int runMutagenPassThrough(Context& context, const std::vector<std::string>& args
   const bool daemonCommand = !args.empty() && args.front() == "daemon";
   Engine engine = openEngine(context, !daemonCommand);
   if (daemonCommand && args.size() >= 2 && args[1] == "stop") {
+    watch::stopWatcher(engine.dataDir.path);  // it has nothing to flush without the daemon
     engine.mutagen->stopDaemon();
     return 0;
   }

@@ -17,6 +17,16 @@ std::vector<std::string> createArgs(const sync::PlannedSession& session) {
   if (session.defaultFileMode) args.insert(args.end(), {"--default-file-mode" + side, *session.defaultFileMode});
   if (session.defaultDirectoryMode)
     args.insert(args.end(), {"--default-directory-mode" + side, *session.defaultDirectoryMode});
+  // With gardensync's watcher, Mutagen runs a cycle only when asked (`sync flush`), so a change
+  // reaches it whole once the folder is quiet: Mutagen's own Linux watching rescans every 10 s
+  // and could scan a half-done `rm -rf`, propagating its first half before the root-emptied
+  // check can halt the session. In the one-way modes the container side's changes never travel,
+  // so Mutagen need not watch it either; in the two-way modes it must (container -> local).
+  if (session.localWatcher) {
+    args.insert(args.end(), {"--watch-mode-alpha", "no-watch"});
+    if (session.mode == "one-way-safe" || session.mode == "one-way-replica")
+      args.insert(args.end(), {"--watch-mode-beta", "no-watch"});
+  }
   args.push_back(session.alpha);
   args.push_back(session.beta);
   return args;

@@ -65,6 +65,7 @@ EndpointStatus endpoint(const json& object) {
   state.totalFileSize = number(object, "totalFileSize");
   state.scanProblems = problems(object, "scanProblems");
   state.transitionProblems = problems(object, "transitionProblems");
+  if (auto it = object.find("watch"); it != object.end() && it->is_object()) state.watchMode = text(*it, "mode");
   if (auto it = object.find("stagingProgress"); it != object.end() && it->is_object()) {
     state.stagedFiles = number(*it, "receivedFiles");
     state.totalStageFiles = number(*it, "expectedFiles");
@@ -105,6 +106,10 @@ std::vector<SessionStatus> parseSessionList(std::string_view input) {
       for (const auto& conflict : *it)
         session.conflicts.push_back({text(conflict, "root"), changes(conflict, "alphaChanges"), changes(conflict, "betaChanges")});
     session.excludedConflicts = number(item, "excludedConflicts");
+    if (auto it = item.find("ignore"); it != item.end() && it->is_object())
+      if (auto paths = it->find("paths"); paths != it->end() && paths->is_array())
+        for (const auto& path : *paths)
+          if (path.is_string()) session.ignores.push_back(path.get<std::string>());
     sessions.push_back(std::move(session));
   }
   return sessions;

@@ -72,6 +72,11 @@ void SessionClient::flush(const std::vector<std::string>& identifiers, std::chro
   cli_.run(withIds({"sync", "flush"}, identifiers), timeout, "mutagen sync flush");
 }
 
+void SessionClient::requestFlush(const std::vector<std::string>& identifiers) const {
+  if (identifiers.empty()) return;
+  cli_.run(withIds({"sync", "flush", "--skip-wait"}, identifiers), 30s, "mutagen sync flush");
+}
+
 void SessionClient::pause(const std::vector<std::string>& identifiers) const {
   if (identifiers.empty()) return;
   cli_.run(withIds({"sync", "pause"}, identifiers), 60s, "mutagen sync pause");

@@ -44,7 +44,7 @@ std::string specHash(const PlannedSession& session) {
 }  // namespace
 
 std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std::vector<const Action*>& deploys,
-                                         const EndpointFunction& endpoint) {
+                                         const EndpointFunction& endpoint, const PlanOptions& options) {
   const config::SyncDefaults& defaults = config.provider.syncDefaults;
   std::vector<PlannedSession> sessions;
   for (const Action* deploy : deploys) {
@@ -76,7 +76,11 @@ std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std:
       session.localPathIsExplicit = std::filesystem::path(path.source).is_absolute();
       session.containerPath = path.containerPath;
       session.pathIndex = i;
-      session.labels = {{kProjectLabel, config.project.name}, {kDeployLabel, deploy->name}, {kGardenModeLabel, session.gardenMode}};
+      session.localWatcher = options.watcher && !mapped.containerIsAlpha;
+      session.labels = {{kProjectLabel, config.project.name},
+                        {kDeployLabel, deploy->name},
+                        {kGardenModeLabel, session.gardenMode},
+                        {kWatcherLabel, session.localWatcher ? "on" : "off"}};
       session.labels[kSpecHashLabel] = specHash(session);
       sessions.push_back(std::move(session));
     }
@@ -125,6 +129,7 @@ nlohmann::json toJson(const PlannedSession& session) {
       {"defaultGroup", optional(session.defaultGroup)},
       {"defaultFileMode", optional(session.defaultFileMode)},
       {"defaultDirectoryMode", optional(session.defaultDirectoryMode)},
+      {"localWatcher", session.localWatcher},
   };
 }
 

@@ -46,6 +46,16 @@ FileLock::FileLock(std::filesystem::path path, const std::function<void()>& onWa
   throw Error(fmt::format("cannot lock {}: {}", path_.string(), std::strerror(error)));
 }
 
+std::optional<FileLock> FileLock::tryLock(std::filesystem::path path) {
+  FileLock lock;
+  lock.path_ = std::move(path);
+  lock.fd_ = ::open(lock.path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock.fd_ < 0) throw Error(fmt::format("cannot open lock file {}: {}", lock.path_.string(), std::strerror(errno)));
+  if (flockRetrying(lock.fd_, LOCK_EX | LOCK_NB) == 0) return lock;
+  if (errno == EWOULDBLOCK) return std::nullopt;
+  throw Error(fmt::format("cannot lock {}: {}", lock.path_.string(), std::strerror(errno)));
+}
+
 FileLock::~FileLock() { release(); }
 
 FileLock::FileLock(FileLock&& other) noexcept

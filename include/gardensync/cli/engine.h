@@ -22,8 +22,11 @@ struct Engine {
 };
 
 // When the project's config loads, its provider prepares the transport and the daemon gets the
-// environment it asks for; otherwise (a broken config file) the daemon is used as it runs.
-Engine openEngine(Context& context, bool startDaemon);
+// environment it asks for; otherwise (a broken config file) the daemon is used as it runs. With
+// the daemon started, the file watcher is started too when sessions rely on it and it does not
+// run (it died, or the daemon was stopped), unless `reviveWatcher` is false (a command about to
+// stop sessions).
+Engine openEngine(Context& context, bool startDaemon, bool reviveWatcher = true);
 
 // The user's home folder, where the data directories live; throws Error when there is none.
 std::filesystem::path requireHome();

@@ -1,7 +1,8 @@
 // The commands gardensync runs itself, never a user: `__kube-transport`, the `ssh` and `scp`
 // stand-ins of the Kubernetes sync transport and its history-reset worker
 // (providers/kube_transport.h), and `__helm-post-render`, Helm's post-renderer for helm Deploys
-// (providers/helm_post_render.h). Their arguments are taken as they come, not through the
+// (providers/helm_post_render.h), and `__watch`, the project's file watcher process
+// (watch/watch_loop.h, started by cli/watcher_control.h). Their arguments are taken as they come, not through the
 // command line parser: ssh's flags are not gardensync's.
 #pragma once
 

@@ -26,6 +26,7 @@ struct EndpointStatus {
   uint64_t totalFileSize = 0;
   std::vector<Problem> scanProblems;
   std::vector<Problem> transitionProblems;
+  std::string watchMode;  // the endpoint's configured watch mode: "" (Mutagen's default) or "no-watch", ...
   uint64_t stagedFiles = 0;  // stagingProgress, while staging
   uint64_t totalStageFiles = 0;
   uint64_t stagedBytes = 0;
@@ -56,6 +57,7 @@ struct SessionStatus {
   EndpointStatus beta;
   std::vector<Conflict> conflicts;
   uint64_t excludedConflicts = 0;
+  std::vector<std::string> ignores;  // the session's ignore patterns (`--ignore`), in order
 };
 
 // Throws Error when the text is not the expected JSON array.

@@ -24,6 +24,9 @@ public:
                      const std::function<void(std::string_view)>& onOutput = {}) const;
   void terminate(const std::vector<std::string>& identifiers) const;
   void flush(const std::vector<std::string>& identifiers, std::chrono::seconds timeout) const;
+  // Asks for a cycle without waiting for it (`sync flush --skip-wait`): each session then rescans
+  // both sides in full.
+  void requestFlush(const std::vector<std::string>& identifiers) const;
   void pause(const std::vector<std::string>& identifiers) const;
   void resume(const std::vector<std::string>& identifiers) const;
   // Forgets the sessions' history (`sync reset`): the next cycle treats both sides' files as new,

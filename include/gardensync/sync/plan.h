@@ -23,6 +23,9 @@ inline constexpr const char* kSpecHashLabel = "gardensync.io/spec-hash";
 inline constexpr const char* kProjectRootLabel = "gardensync.io/project-root";
 // The Garden mode, so `sync status` can tell source from target without the config.
 inline constexpr const char* kGardenModeLabel = "gardensync.io/garden-mode";
+// "on" when gardensync's watcher, not Mutagen, notices changes on the local side (see
+// localWatcher below); "off" otherwise.
+inline constexpr const char* kWatcherLabel = "gardensync.io/watcher";
 
 struct PlannedSession {
   std::string deploy;
@@ -38,6 +41,10 @@ struct PlannedSession {
   std::optional<std::string> defaultGroup;
   std::optional<std::string> defaultFileMode;       // octal, "0644"
   std::optional<std::string> defaultDirectoryMode;  // octal, "0755"
+  // gardensync's watcher notices local changes and asks for cycles; Mutagen does not watch the
+  // local side (nor, in the one-way modes, the container side). Only where the local side is the
+  // source: not in the reverse modes.
+  bool localWatcher = false;
 
   // Not part of the printed plan; used by the providers.
   config::SyncMode syncMode = config::SyncMode::OneWaySafe;
@@ -53,10 +60,14 @@ struct PlannedSession {
 using EndpointFunction = std::function<std::string(const config::Action& deploy, const config::SyncPath& path,
                                                    const std::string& sessionName)>;
 
+struct PlanOptions {
+  bool watcher = true;  // GARDENSYNC_WATCHER: whether sessions rely on gardensync's watcher
+};
+
 // Sessions for the given Deploys, in order, one per `spec.sync.paths[]` entry.
 std::vector<PlannedSession> planSessions(const config::ProjectConfig& config,
                                          const std::vector<const config::Action*>& deploys,
-                                         const EndpointFunction& endpoint);
+                                         const EndpointFunction& endpoint, const PlanOptions& options = {});
 
 // The Deploys `--sync` selects: "*" (or an empty list) means every Deploy with sync paths.
 // Throws UsageError for unknown names or named Deploys without sync paths.

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 
 namespace gardensync::util {
 
@@ -14,6 +15,8 @@ public:
   // Opens (creating it if needed) `path` and blocks until the lock is held. If another holder
   // has it, calls `onWait` once before blocking. The parent folder must exist.
   explicit FileLock(std::filesystem::path path, const std::function<void()>& onWait = {});
+  // The lock if nobody else holds it, without waiting; nullopt when another holder has it.
+  static std::optional<FileLock> tryLock(std::filesystem::path path);
   ~FileLock();
   FileLock(FileLock&& other) noexcept;
   FileLock& operator=(FileLock&& other) noexcept;
@@ -23,6 +26,7 @@ public:
   const std::filesystem::path& path() const { return path_; }
 
 private:
+  FileLock() = default;
   void release() noexcept;
 
   std::filesystem::path path_;

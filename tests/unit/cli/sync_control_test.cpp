@@ -116,6 +116,24 @@ TEST(SyncControl, ApplyCreatesOnlyWhatChangedAndReturnsEveryIdentifierToWaitFor)
   EXPECT_THAT(f.runner.calls(), ::testing::Contains(::testing::HasSubstr("sync terminate sync_old")));
 }
 
+// Mutagen watches neither side of a one-way session that relies on gardensync's watcher, so it
+// runs no first cycle by itself: the new session is flushed, the kept one is not.
+TEST(SyncControl, ApplyAsksForTheFirstCycleOfNewSessionsThatRelyOnTheWatcher) {
+  Fixture f;
+  f.runner.on({"sync", "create", "api-1"}, {answer(0, "Created session sync_new\n")});
+  f.runner.on({"sync", "create", "api-2"}, {answer(0, "Created session sync_plain\n")});
+  f.runner.on({"sync", "flush"}, {answer(0)});
+  auto running = mutagen::parseSessionList(list({session("sync_kept", "api-0", "watching", 3, "h1")}));
+  auto watched = planned("api-0", "h1");
+  watched.localWatcher = true;
+  auto fresh = planned("api-1", "h2");
+  fresh.localWatcher = true;
+  auto plain = planned("api-2", "h3");
+  applySessions(f.client, "shop", {"api"}, {watched, fresh, plain}, running);
+  EXPECT_THAT(f.runner.calls(), ::testing::Contains("mutagen sync flush --skip-wait sync_new"));
+  EXPECT_EQ(f.runner.countCalls("flush"), 1u);
+}
+
 TEST(SyncControl, ACreateThatNamesNoSessionIsAnError) {
   Fixture f;
   f.runner.on({"sync", "create"}, {answer(0, "something unexpected\n")});

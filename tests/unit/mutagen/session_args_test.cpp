@@ -30,6 +30,32 @@ TEST(SessionArgs, ContainerSideGetsOwnershipFlags) {
                           "id:1000", "--default-file-mode-beta", "0644", "/src", "docker://gs-shop-api/app"));
 }
 
+// With gardensync's watcher, Mutagen must not scan the local side by itself (a scan in the middle
+// of a mass deletion propagates half of it); in the one-way modes it need not watch the container.
+TEST(SessionArgs, TheLocalWatcherTurnsMutagensWatchingOff) {
+  auto oneWay = session(false);
+  oneWay.localWatcher = true;
+  auto args = createArgs(oneWay);
+  auto find = [&](const std::vector<std::string>& list, const std::string& flag) {
+    auto it = std::find(list.begin(), list.end(), flag);
+    return it == list.end() || it + 1 == list.end() ? std::string() : *(it + 1);
+  };
+  EXPECT_EQ(find(args, "--watch-mode-alpha"), "no-watch");
+  EXPECT_EQ(find(args, "--watch-mode-beta"), "no-watch");
+  EXPECT_EQ(args.back(), "docker://gs-shop-api/app");
+
+  auto twoWay = oneWay;
+  twoWay.mode = "two-way-safe";
+  args = createArgs(twoWay);
+  EXPECT_EQ(find(args, "--watch-mode-alpha"), "no-watch");
+  EXPECT_EQ(find(args, "--watch-mode-beta"), "");  // container -> local still needs Mutagen's watching
+
+  auto without = session(false);
+  args = createArgs(without);
+  EXPECT_EQ(find(args, "--watch-mode-alpha"), "");
+  EXPECT_EQ(find(args, "--watch-mode-beta"), "");
+}
+
 // Mutagen reads --ignore as CSV: a quote must arrive quoted, or the create fails.
 TEST(SessionArgs, IgnorePatternsAreWrittenAsCsvFields) {
   auto s = session(false);

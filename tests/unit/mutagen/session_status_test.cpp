@@ -25,6 +25,18 @@ constexpr const char* kList = R"([
   "gardensync.io/spec-hash":"h1"}}
 ])";
 
+// The watcher reads which side Mutagen does not watch and which paths the session ignores.
+TEST(SessionStatus, ParsesWatchModesAndIgnores) {
+  auto sessions = parseSessionList(R"([{"identifier":"sync_W","name":"api-0",
+    "alpha":{"protocol":"local","path":"/src","ignore":{},"watch":{"mode":"no-watch"}},
+    "beta":{"protocol":"docker","watch":{}},
+    "ignore":{"paths":["node_modules","*.log"]}}])");
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0].alpha.watchMode, "no-watch");
+  EXPECT_EQ(sessions[0].beta.watchMode, "");
+  EXPECT_EQ(sessions[0].ignores, (std::vector<std::string>{"node_modules", "*.log"}));
+}
+
 TEST(SessionStatus, ParsesMutagensJson) {
   auto sessions = parseSessionList(kList);
   ASSERT_EQ(sessions.size(), 4u);

@@ -115,6 +115,23 @@ TEST(Plan, LabelsIdentifyProjectDeployAndSpec) {
   EXPECT_EQ(sessions[3].labels.at(kSpecHashLabel), again[3].labels.at(kSpecHashLabel));
 }
 
+// gardensync's watcher serves the local side where it is the source: every mode but the reverse
+// ones. Turned off, no session relies on it, and the spec hash differs so sessions are replaced.
+TEST(Plan, TheLocalWatcherServesEveryModeButTheReverseOnes) {
+  auto config = loadFixture("errors/all-modes");
+  auto on = planSessions(config, selectSyncDeploys(config, {"*"}), testEndpoint, {true});
+  auto off = planSessions(config, selectSyncDeploys(config, {"*"}), testEndpoint, {false});
+  ASSERT_EQ(on.size(), 9u);
+  for (size_t i = 0; i < on.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(on[i].localWatcher, !on[i].containerIsAlpha);
+    EXPECT_EQ(on[i].labels.at(kWatcherLabel), on[i].localWatcher ? "on" : "off");
+    EXPECT_FALSE(off[i].localWatcher);
+    EXPECT_EQ(off[i].labels.at(kWatcherLabel), "off");
+    EXPECT_EQ(on[i].labels.at(kSpecHashLabel) == off[i].labels.at(kSpecHashLabel), on[i].containerIsAlpha);
+  }
+}
+
 TEST(Plan, JsonHasExactlyThePublicKeys) {
   auto sessions = planAll(loadFixture("seed/permissions"));
   ASSERT_EQ(sessions.size(), 1u);
@@ -123,7 +140,7 @@ TEST(Plan, JsonHasExactlyThePublicKeys) {
   for (const auto& [key, value] : json.items()) keys.push_back(key);
   EXPECT_THAT(keys, ::testing::UnorderedElementsAre("deploy", "name", "labels", "gardenMode", "mode", "alpha",
                                                     "beta", "ignore", "defaultOwner", "defaultGroup",
-                                                    "defaultFileMode", "defaultDirectoryMode"));
+                                                    "defaultFileMode", "defaultDirectoryMode", "localWatcher"));
   EXPECT_EQ(json["beta"], "test://node-service/node-service-0/app/src");
   EXPECT_EQ(json["defaultFileMode"], "0666");
   EXPECT_EQ(json["defaultDirectoryMode"], "0777");

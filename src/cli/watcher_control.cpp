@@ -1,0 +1,76 @@
+#include "gardensync/cli/watcher_control.h"
+
+#include <cstdlib>
+
+#include <spdlog/spdlog.h>
+
+#include "gardensync/mutagen/sessions.h"
+#include "gardensync/sync/plan.h"
+#include "gardensync/util/error.h"
+#include "gardensync/util/text.h"
+#include "gardensync/watch/watch_loop.h"
+#include "gardensync/watch/watcher_process.h"
+
+namespace gardensync::cli {
+
+bool watcherWanted() {
+  const char* value = std::getenv("GARDENSYNC_WATCHER");
+  if (!value) return true;
+  const std::string text = util::trim(value);
+  return !(text == "off" || text == "0" || text == "false" || text == "no");
+}
+
+bool reliesOnWatcher(const mutagen::SessionStatus& session) {
+  auto it = session.labels.find(sync::kWatcherLabel);
+  return it != session.labels.end() && it->second == "on" && session.alpha.protocol == "local";
+}
+
+namespace {
+
+bool anyReliesOnWatcher(const Engine& engine, const std::string& project) {
+  const mutagen::SessionClient client(*engine.mutagen);
+  for (const auto& session : client.list(watch::watchedSelector(project)))
+    if (reliesOnWatcher(session)) return true;
+  return false;
+}
+
+void startFor(const Engine& engine, const std::string& project) {
+  const int pid = watch::startWatcher({selfExecutable(), engine.dataDir.path, engine.tool.binary, project});
+  spdlog::info("file watcher running (pid {}); its log is {}", pid, watch::watcherLogPath(engine.dataDir.path).string());
+}
+
+}  // namespace
+
+void refreshWatcher(const Engine& engine, const std::string& project, bool sessionsChanged) {
+  const std::filesystem::path& dataDir = engine.dataDir.path;
+  if (!anyReliesOnWatcher(engine, project)) {
+    if (watch::stopWatcher(dataDir)) spdlog::info("file watcher stopped");
+    return;
+  }
+  if (watch::runningWatcher(dataDir)) {
+    if (!sessionsChanged) return;
+    watch::stopWatcher(dataDir);
+  }
+  startFor(engine, project);
+}
+
+void reviveWatcher(const Engine& engine, const std::string& project) {
+  if (watch::runningWatcher(engine.dataDir.path)) return;
+  try {
+    if (!anyReliesOnWatcher(engine, project)) return;
+    if (watch::watcherDied(engine.dataDir.path)) spdlog::warn("the file watcher had stopped (killed?); starting it again");
+    startFor(engine, project);
+  } catch (const Error& e) {
+    spdlog::warn("cannot start the file watcher: {}{}", e.what(), e.hint().empty() ? "" : " — " + e.hint());
+  }
+}
+
+WatcherState watcherState(const Engine& engine, const std::vector<mutagen::SessionStatus>& sessions) {
+  WatcherState state;
+  for (const auto& session : sessions)
+    if (reliesOnWatcher(session)) state.sessions.push_back(session.name);
+  state.pid = watch::runningWatcher(engine.dataDir.path);
+  return state;
+}
+
+}  // namespace gardensync::cli

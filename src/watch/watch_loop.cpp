@@ -1,0 +1,136 @@
+#include "gardensync/watch/watch_loop.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "gardensync/mutagen/session_args.h"
+#include "gardensync/sync/plan.h"
+#include "gardensync/util/error.h"
+#include "gardensync/watch/inotify_tree.h"
+
+namespace gardensync::watch {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// Mutagen's own polling interval on Linux: when some folders cannot be watched (the inotify watch
+// limit), the watcher flushes at least this often, so it is never slower than Mutagen alone.
+constexpr std::chrono::milliseconds kDegradedSafetyInterval = 10s;
+
+// Waits up to `duration` for `fd` (or just sleeps when fd < 0), waking early to check `stop`.
+void waitFor(int fd, std::chrono::milliseconds duration, const std::function<bool()>& stop) {
+  const auto until = Clock::now() + duration;
+  while (!stop()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+    if (left.count() <= 0) return;
+    struct pollfd entry {fd, POLLIN, 0};
+    // A bounded wait, so a stop request that lands between stop() and poll() is seen in time.
+    const int ready = ::poll(fd >= 0 ? &entry : nullptr, fd >= 0 ? 1 : 0,
+                             static_cast<int>(std::min<long long>(left.count(), 1000)));
+    if (ready > 0) return;
+  }
+}
+
+std::vector<mutagen::SessionStatus> watchedSessions(const mutagen::SessionClient& client, const std::string& project) {
+  std::vector<mutagen::SessionStatus> result;
+  for (auto& session : client.list(watchedSelector(project))) {
+    // Only a local alpha is gardensync's to watch; a halted or paused session takes no flush.
+    if (session.alpha.protocol != "local" || session.alpha.path.empty()) continue;
+    if (session.paused || mutagen::isHalted(session)) continue;
+    result.push_back(std::move(session));
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string watchedSelector(const std::string& project) {
+  return mutagen::labelSelector({{sync::kProjectLabel, project}, {sync::kWatcherLabel, "on"}});
+}
+
+void runWatchLoop(const mutagen::SessionClient& client, const WatchOptions& options) {
+  const auto note = [&](const std::string& text) {
+    if (options.note) options.note(text);
+  };
+  bool announced = false;
+  std::string lastListError;
+  auto retryAfter = 1s;  // doubles while the daemon stays away, up to 30 s
+  while (!options.stopRequested()) {
+    std::vector<mutagen::SessionStatus> sessions;
+    try {
+      sessions = watchedSessions(client, options.project);
+      lastListError.clear();
+      retryAfter = 1s;
+    } catch (const Error& e) {
+      // Most often the daemon is down; the next gardensync command starts it again.
+      if (lastListError != e.what()) note(fmt::format("cannot list the sessions (retrying): {}", e.what()));
+      lastListError = e.what();
+      waitFor(-1, retryAfter, options.stopRequested);
+      retryAfter = std::min<std::chrono::seconds>(retryAfter * 2, 30s);
+      continue;
+    }
+    if (sessions.empty()) {
+      note("no session needs watching; exiting");
+      return;
+    }
+
+    InotifyTree tree;
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < sessions.size(); ++i) {
+      tree.addRoot(i, sessions[i].alpha.path, IgnoreMatcher(sessions[i].ignores));
+      ids.push_back(sessions[i].identifier);
+    }
+    DebounceSettings settings = options.debounce;
+    if (tree.failedFolders() > 0) {
+      note(fmt::format("{} folder(s) could not be watched (last: {}); flushing every {} s as a fallback (raise "
+                       "fs.inotify.max_user_watches to watch them all)",
+                       tree.failedFolders(), tree.lastFailure(), kDegradedSafetyInterval.count() / 1000));
+      if (settings.safetyInterval.count() <= 0 || settings.safetyInterval > kDegradedSafetyInterval)
+        settings.safetyInterval = kDegradedSafetyInterval;
+    }
+    std::string names;
+    for (const auto& s : sessions) names += (names.empty() ? "" : ", ") + s.name;
+    note(fmt::format("watching {} folder(s) of {} session(s): {}", tree.watchedFolders(), sessions.size(), names));
+    if (!announced && options.onWatching) options.onWatching();
+    announced = true;
+
+    // Whatever changed while nobody watched (before this process, or before this listing).
+    try {
+      client.requestFlush(ids);
+    } catch (const Error& e) {
+      note(fmt::format("flush failed: {}", e.what()));
+    }
+
+    Debouncer debouncer(sessions.size(), Clock::now(), settings);
+    bool relist = false;
+    while (!relist && !options.stopRequested()) {
+      const auto deadline = debouncer.nextDeadline();
+      auto wait = std::chrono::milliseconds(60000);
+      if (deadline)
+        wait = std::max(0ms, std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now())));
+      waitFor(tree.fd(), wait, options.stopRequested);
+      const auto now = Clock::now();
+      for (const auto& event : tree.read()) debouncer.record(event.session, event.change, now);
+      const auto due = debouncer.takeDue(now);
+      if (due.empty()) continue;
+      std::vector<std::string> flushIds;
+      for (size_t index : due) flushIds.push_back(ids[index]);
+      try {
+        client.requestFlush(flushIds);
+      } catch (const Error& e) {
+        // A session that went away, halted or paused fails the whole call: look again at
+        // what runs, and flush the rest.
+        note(fmt::format("flush failed, listing the sessions again: {}", e.what()));
+        relist = true;
+        waitFor(-1, 1s, options.stopRequested);
+      }
+    }
+  }
+}
+
+}  // namespace gardensync::watch

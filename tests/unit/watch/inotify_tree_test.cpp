@@ -1,0 +1,111 @@
+#include "gardensync/watch/inotify_tree.h"
+
+#include <poll.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "gardensync/util/temp_dir.h"
+
+namespace gardensync::watch {
+namespace {
+
+namespace fs = std::filesystem;
+
+void write(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+// Everything the kernel has queued so far (events are queued when the change happens, so by
+// the time a change has returned its events are readable; the poll only waits for that).
+std::vector<TreeEvent> drain(InotifyTree& tree) {
+  struct pollfd entry {tree.fd(), POLLIN, 0};
+  ::poll(&entry, 1, 1000);
+  return tree.read();
+}
+
+bool has(const std::vector<TreeEvent>& events, size_t session, Change change) {
+  for (const auto& e : events)
+    if (e.session == session && e.change == change) return true;
+  return false;
+}
+
+TEST(InotifyTree, SeesWritesAndRemovalsInFoldersThatExistedBefore) {
+  util::TempDir root("gs-inotify-");
+  write(root / "a/b/old.txt", "x");
+  InotifyTree tree;
+  tree.addRoot(3, root.path(), IgnoreMatcher({}));
+  EXPECT_EQ(tree.watchedFolders(), 3u);
+  write(root / "a/b/old.txt", "changed");
+  EXPECT_TRUE(has(drain(tree), 3, Change::Write));
+  fs::remove(root / "a/b/old.txt");
+  EXPECT_TRUE(has(drain(tree), 3, Change::Removal));
+}
+
+TEST(InotifyTree, WatchesFoldersCreatedLater) {
+  util::TempDir root("gs-inotify-");
+  InotifyTree tree;
+  tree.addRoot(0, root.path(), IgnoreMatcher({}));
+  fs::create_directories(root / "new/deeper");
+  drain(tree);
+  write(root / "new/deeper/file.txt", "x");
+  EXPECT_TRUE(has(drain(tree), 0, Change::Write));
+}
+
+TEST(InotifyTree, ARenameIsARemovalAndAWrite) {
+  util::TempDir root("gs-inotify-");
+  write(root / "a.txt", "x");
+  InotifyTree tree;
+  tree.addRoot(0, root.path(), IgnoreMatcher({}));
+  fs::rename(root / "a.txt", root / "b.txt");
+  const auto events = drain(tree);
+  EXPECT_TRUE(has(events, 0, Change::Removal));
+  EXPECT_TRUE(has(events, 0, Change::Write));
+}
+
+TEST(InotifyTree, IgnoredPathsAreNeitherWatchedNorReported) {
+  util::TempDir root("gs-inotify-");
+  write(root / "node_modules/pkg/index.js", "x");
+  fs::create_directories(root / "web");
+  InotifyTree tree;
+  tree.addRoot(0, root.path(), IgnoreMatcher({"node_modules", "*.log"}));
+  EXPECT_EQ(tree.watchedFolders(), 2u);  // the root and web/
+  write(root / "node_modules/pkg/index.js", "changed");
+  write(root / "debug.log", "x");
+  fs::create_directories(root / "web/node_modules");
+  EXPECT_TRUE(drain(tree).empty());
+  write(root / "web/node_modules/x.js", "x");
+  write(root / "web/app.js", "x");
+  const auto events = drain(tree);
+  EXPECT_EQ(tree.watchedFolders(), 2u);  // web/node_modules was not added
+  EXPECT_TRUE(has(events, 0, Change::Write));
+}
+
+TEST(InotifyTree, MutagensTemporaryFilesAreNotChanges) {
+  util::TempDir root("gs-inotify-");
+  InotifyTree tree;
+  tree.addRoot(0, root.path(), IgnoreMatcher({}));
+  write(root / ".mutagen-temporary-cross-device-rename0", "x");
+  EXPECT_TRUE(drain(tree).empty());
+}
+
+TEST(InotifyTree, OneFolderInTwoSessionsReportsToBoth) {
+  util::TempDir root("gs-inotify-");
+  InotifyTree tree;
+  tree.addRoot(0, root.path(), IgnoreMatcher({}));
+  tree.addRoot(1, root.path(), IgnoreMatcher({"*.tmp"}));
+  write(root / "a.txt", "x");
+  auto events = drain(tree);
+  EXPECT_TRUE(has(events, 0, Change::Write));
+  EXPECT_TRUE(has(events, 1, Change::Write));
+  write(root / "b.tmp", "x");
+  events = drain(tree);
+  EXPECT_TRUE(has(events, 0, Change::Write));
+  EXPECT_FALSE(has(events, 1, Change::Write));
+}
+
+}  // namespace
+}  // namespace gardensync::watch
