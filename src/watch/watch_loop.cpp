@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
@@ -39,12 +40,50 @@ void waitFor(int fd, std::chrono::milliseconds duration, const std::function<boo
 std::vector<mutagen::SessionStatus> watchedSessions(const mutagen::SessionClient& client, const std::string& project) {
   std::vector<mutagen::SessionStatus> result;
   for (auto& session : client.list(watchedSelector(project))) {
-    // Only a local alpha is gardensync's to watch; a halted or paused session takes no flush.
+    // Only a local alpha is gardensync's to watch. Paused and halted sessions are watched too:
+    // their flushes fail until they are resumed (the Kubernetes transport pauses sessions while
+    // it swaps a replaced pod), and then they need the watcher again.
     if (session.alpha.protocol != "local" || session.alpha.path.empty()) continue;
-    if (session.paused || mutagen::isHalted(session)) continue;
     result.push_back(std::move(session));
   }
   return result;
+}
+
+// Flushes `ids` in one call; when that fails (one of them paused, halted or gone), each on its
+// own, so the others still get their cycle. False when any failed.
+bool flush(const mutagen::SessionClient& client, const std::vector<std::string>& ids,
+           std::map<std::string, std::string>& failures, const std::function<void(const std::string&)>& note) {
+  try {
+    client.requestFlush(ids);
+    for (const auto& id : ids) failures.erase(id);
+    return true;
+  } catch (const Error&) {
+  }
+  bool ok = true;
+  for (const auto& id : ids) {
+    try {
+      client.requestFlush({id});
+      failures.erase(id);
+    } catch (const Error& e) {
+      ok = false;
+      auto [it, inserted] = failures.try_emplace(id, e.what());
+      if (inserted || it->second != e.what()) note(fmt::format("flush of {} failed: {}", id, e.what()));
+      it->second = e.what();
+    }
+  }
+  return ok;
+}
+
+// Whether the sessions to watch are no longer `ids` (one was stopped, or the daemon is gone).
+bool sessionsChanged(const mutagen::SessionClient& client, const std::string& project,
+                     const std::vector<std::string>& ids) {
+  try {
+    std::vector<std::string> now;
+    for (const auto& session : watchedSessions(client, project)) now.push_back(session.identifier);
+    return now != ids;
+  } catch (const Error&) {
+    return true;
+  }
 }
 
 }  // namespace
@@ -100,11 +139,8 @@ void runWatchLoop(const mutagen::SessionClient& client, const WatchOptions& opti
     announced = true;
 
     // Whatever changed while nobody watched (before this process, or before this listing).
-    try {
-      client.requestFlush(ids);
-    } catch (const Error& e) {
-      note(fmt::format("flush failed: {}", e.what()));
-    }
+    std::map<std::string, std::string> failures;  // last error per session, to log each once
+    flush(client, ids, failures, note);
 
     Debouncer debouncer(sessions.size(), Clock::now(), settings);
     bool relist = false;
@@ -120,15 +156,7 @@ void runWatchLoop(const mutagen::SessionClient& client, const WatchOptions& opti
       if (due.empty()) continue;
       std::vector<std::string> flushIds;
       for (size_t index : due) flushIds.push_back(ids[index]);
-      try {
-        client.requestFlush(flushIds);
-      } catch (const Error& e) {
-        // A session that went away, halted or paused fails the whole call: look again at
-        // what runs, and flush the rest.
-        note(fmt::format("flush failed, listing the sessions again: {}", e.what()));
-        relist = true;
-        waitFor(-1, 1s, options.stopRequested);
-      }
+      if (!flush(client, flushIds, failures, note)) relist = sessionsChanged(client, options.project, ids);
     }
   }
 }

@@ -149,6 +149,26 @@ TEST(Watcher, AKilledWatcherIsStartedAgainByTheNextCommand) {
   EXPECT_TRUE(arrives([&] { return project.catIn("app", "/app/src/b.txt") == "b"; }));
 }
 
+// A paused session's flushes fail; the watcher keeps it (the Kubernetes transport pauses and
+// resumes sessions when a pod is replaced) and serves it again once it is resumed.
+TEST(Watcher, APausedSessionIsWatchedAgainOnceResumed) {
+  Project project("e2e-watch-pause");
+  setUp(project);
+  project.write("src/a.txt", "a");
+  ASSERT_EQ(project.gardensync({"deploy", "--sync=*"}).exitCode, 0);
+  ASSERT_EQ(project.gardensync({"util", "mutagen", "sync", "pause", "app-0"}).exitCode, 0);
+  project.write("src/a.txt", "while paused");
+  std::this_thread::sleep_for(1s);  // the watcher's flush of the paused session fails meanwhile
+  EXPECT_EQ(project.catIn("app", "/app/src/a.txt"), "a");
+  ASSERT_EQ(project.gardensync({"util", "mutagen", "sync", "resume", "app-0"}).exitCode, 0);
+  project.write("src/b.txt", "after resume");
+  EXPECT_TRUE(arrives([&] {
+    return project.catIn("app", "/app/src/b.txt") == "after resume" &&
+           project.catIn("app", "/app/src/a.txt") == "while paused";
+  }));
+  EXPECT_EQ(watcherPids(project).size(), 1u);
+}
+
 TEST(Watcher, SyncStopLeavesNoWatcherAndStatusSaysSo) {
   Project project("e2e-watch-stop");
   setUp(project);
