@@ -49,11 +49,7 @@ void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& 
   for (const auto& s : sessions) views.push_back(ui::viewOf(s));
   if (context.json()) {
     nlohmann::json list = nlohmann::json::array();
-    for (size_t i = 0; i < views.size(); ++i) {
-      auto item = ui::toJson(views[i]);
-      item["localWatcher"] = reliesOnWatcher(sessions[i]);
-      list.push_back(std::move(item));
-    }
+    for (const auto& v : views) list.push_back(ui::toJson(v));
     ui::printJson({{"sessions", list}, {"watcher", watcherJson(watcher)}});
     return;
   }

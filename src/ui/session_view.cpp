@@ -51,6 +51,7 @@ SessionView viewOf(const mutagen::SessionStatus& session) {
   view.name = session.name;
   view.identifier = session.identifier;
   view.gardenMode = label(session, sync::kGardenModeLabel);
+  view.localWatcher = label(session, sync::kWatcherLabel) == "on" && session.alpha.protocol == "local";
   view.mode = session.mode;
   const bool containerIsAlpha = view.gardenMode == "one-way-reverse" || view.gardenMode == "one-way-replica-reverse";
   const auto& local = containerIsAlpha ? session.beta : session.alpha;
@@ -86,6 +87,7 @@ nlohmann::json toJson(const SessionView& view) {
           {"mode", view.mode},
           {"state", view.state},
           {"paused", view.paused},
+          {"localWatcher", view.localWatcher},
           {"successfulCycles", view.successfulCycles},
           {"lastError", view.lastError.empty() ? nlohmann::json(nullptr) : nlohmann::json(view.lastError)},
           {"files", view.files},

@@ -22,6 +22,7 @@ struct SessionView {
   std::string mode;
   std::string state;
   bool paused = false;
+  bool localWatcher = false;  // gardensync's watcher notices the local changes (label gardensync.io/watcher=on)
   uint64_t successfulCycles = 0;
   std::string lastError;
   uint64_t files = 0;
