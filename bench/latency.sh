@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# bench/latency.sh — write-to-visible latency of local edits in a 5,000-file tree, and idle CPU,
+# for gardensync (with its file watcher) and raw Mutagen with default settings, in the same run.
+#
+#   gardensync   a temp Garden project deployed with `gardensync deploy --sync=* --detach`
+#   raw-mutagen  the same Mutagen binary, its own daemon, `mutagen sync create` with defaults
+#
+# Cold edits go to a file nobody touched since the tree was synced; hot edits write the same
+# file again right after its previous edit arrived. Each latency runs from just before the write
+# to the moment a probe already running inside the container sees the new content (it checks
+# every 5 ms), so no `docker exec` start-up is counted. It reports p50/p95/max and ratios,
+# writes bench/results/<UTC time>-latency.json and .md, and never passes or fails on timing.
+#
+# Environment: BENCH_EDITS (20 per kind and variant), BENCH_JITTER_MS (10000), BENCH_IDLE_S (60),
+# BENCH_SEED, BENCH_MIRROR_DIR (~/.cache/gardensync-dev/mirror).
+set -euo pipefail
+
+EDITS=${BENCH_EDITS:-20}
+# Before each cold edit: a random pause, so edits land at any moment of Mutagen's 10 s polling
+# cycle rather than in step with it.
+JITTER_MS=${BENCH_JITTER_MS:-10000}
+IDLE_S=${BENCH_IDLE_S:-60}
+DIRS=50
+FILES_PER_DIR=100
+TIMEOUT_S=30
+IMAGE=gardensync-test/busybox:latest
+KEEPALIVE="trap 'exit 0' TERM; while true; do sleep 1; done"
+GS_CONTAINER=gs-bench-lat-app
+RAW_CONTAINER=bench-lat-raw
+TARGET=/app/src
+
+[[ "$EDITS" =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_EDITS must be a positive integer" >&2; exit 2; }
+[[ "$JITTER_MS" =~ ^[0-9]+$ ]] || { echo "bench: BENCH_JITTER_MS must be a non-negative integer" >&2; exit 2; }
+[[ "$IDLE_S" =~ ^[0-9]+$ ]] || { echo "bench: BENCH_IDLE_S must be a non-negative integer" >&2; exit 2; }
+if [[ -n "${BENCH_SEED:-}" ]]; then RANDOM=$BENCH_SEED; fi
+
+REPO=$(cd "$(dirname -- "$0")/.." && pwd -P)
+GS_BIN=$REPO/build/gardensync
+RESULTS_DIR=$REPO/bench/results
+MIRROR_DIR=${BENCH_MIRROR_DIR:-$HOME/.cache/gardensync-dev/mirror}
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+
+for tool in docker timeout flock awk sort mktemp; do
+    command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found on PATH"
+done
+case "${DOCKER_HOST:-}" in ""|unix://*) ;; *) die "DOCKER_HOST=$DOCKER_HOST is not a local socket; unset it" ;; esac
+[[ -x "$GS_BIN" ]] || die "$GS_BIN not found; build it with: ./dev build"
+timeout 20 docker info >/dev/null 2>&1 </dev/null || die "the Docker Engine is not reachable"
+[[ -s "$MIRROR_DIR/SHA256SUMS" ]] || die "no Mutagen mirror in $MIRROR_DIR (./dev bench prepares it)"
+
+exec 8>"${TMPDIR:-/tmp}/gardensync-bench-latency.lock"
+flock -n 8 || die "another bench/latency.sh run is in progress"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gsl.XXXXXX")
+GS_HOME=$WORK/home
+GS_CACHE=$WORK/cache
+GS_PROJECT=$WORK/gs
+RAW_SRC=$WORK/raw/src
+RAW_DATA=$WORK/raw-data
+RAW_HOME=$WORK/raw-home
+mkdir -p "$GS_HOME" "$GS_CACHE" "$GS_PROJECT/src" "$RAW_SRC" "$RAW_DATA" "$RAW_HOME"
+MUTAGEN=""
+GS_DEPLOYED=0
+RAW_DAEMON=0
+
+gs() {
+    local limit=$1; shift
+    env -u GARDENSYNC_MUTAGEN_PATH -u MUTAGEN_DATA_DIRECTORY -u GARDENSYNC_WATCHER \
+        HOME="$GS_HOME" XDG_CACHE_HOME="$GS_CACHE" GARDENSYNC_MUTAGEN_MIRROR="file://$MIRROR_DIR" \
+        timeout "$limit" "$GS_BIN" --root "$GS_PROJECT" "$@" </dev/null
+}
+raw() {
+    local limit=$1; shift
+    env HOME="$RAW_HOME" MUTAGEN_DATA_DIRECTORY="$RAW_DATA" timeout "$limit" "$MUTAGEN" "$@" </dev/null
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    set +e
+    log "cleaning up"
+    if [[ $GS_DEPLOYED -eq 1 ]]; then gs 120 --yes cleanup deploy >>"$WORK/cleanup.log" 2>&1; fi
+    if [[ -d "$GS_HOME/.gardensync" ]]; then gs 60 util mutagen daemon stop >>"$WORK/cleanup.log" 2>&1; fi
+    if [[ $RAW_DAEMON -eq 1 ]]; then
+        raw 60 sync terminate --all >>"$WORK/cleanup.log" 2>&1
+        raw 60 daemon stop >>"$WORK/cleanup.log" 2>&1
+    fi
+    timeout 60 docker rm -f "$RAW_CONTAINER" "$GS_CONTAINER" >/dev/null 2>&1 </dev/null
+    if [[ $rc -ne 0 && -s "$WORK/cleanup.log" ]]; then sed 's/^/  cleanup: /' "$WORK/cleanup.log" >&2; fi
+    rm -rf -- "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for c in "$RAW_CONTAINER" "$GS_CONTAINER"; do
+    if timeout 20 docker container inspect "$c" >/dev/null 2>&1 </dev/null; then
+        log "removing leftover container $c"
+        timeout 60 docker rm -f "$c" >/dev/null </dev/null
+    fi
+done
+
+now() { local t=${EPOCHREALTIME/[.,]/}; NOW=$((10#$t / 1000)); }
+sleep_ms() { sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"; }
+random_pause() { [[ $JITTER_MS -gt 0 ]] && sleep_ms $(( (RANDOM * 32768 + RANDOM) % JITTER_MS )) || true; }
+# stats "v1 v2 ..." -> "p50 p95 max" (nearest rank)
+stats() {
+    tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '
+        { v[NR] = $1 }
+        END {
+            if (NR == 0) { print "- - -"; exit }
+            r50 = int(0.5 * NR); if (r50 < 0.5 * NR) r50++
+            r95 = int(0.95 * NR); if (r95 < 0.95 * NR) r95++
+            printf "%d %d %d\n", v[r50], v[r95], v[NR]
+        }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-" && b != "-") printf "%.2f", a / b; else printf "-" }'; }
+
+# --- the tree: 50 folders of 100 files, the same in both sources -----------------------
+make_tree() {
+    local src=$1 d f
+    for ((d = 0; d < DIRS; d++)); do
+        mkdir -p "$src/d$d"
+        for ((f = 0; f < FILES_PER_DIR; f++)); do printf 'initial %d %d\n' "$d" "$f" >"$src/d$d/f$f.txt"; done
+    done
+}
+log "writing two trees of $((DIRS * FILES_PER_DIR)) files"
+make_tree "$GS_PROJECT/src"
+make_tree "$RAW_SRC"
+
+cat >"$GS_PROJECT/project.garden.yml" <<'EOF'
+apiVersion: garden.io/v2
+kind: Project
+name: bench-lat
+environments:
+  - name: local
+EOF
+cat >"$GS_PROJECT/garden.yml" <<'EOF'
+kind: Deploy
+name: app
+type: container
+spec:
+  image: gardensync-test/busybox:latest
+  command: [sh, -c, "trap 'exit 0' TERM; while true; do sleep 1; done"]
+  sync:
+    paths:
+      - source: src
+        target: /app/src
+        mode: one-way-replica
+EOF
+
+log "deploying with gardensync"
+GS_DEPLOYED=1
+if ! gs 600 --yes deploy --sync='*' --detach >"$WORK/gs-deploy.log" 2>&1; then
+    sed 's/^/  gardensync: /' "$WORK/gs-deploy.log" >&2
+    die "gardensync deploy failed"
+fi
+HELPER=$GS_PROJECT/.garden/mutagen/latest/mutagen.sh
+MUTAGEN=$(sed -n "s/^exec '\\(.*\\)' \"\\\$@\"\$/\\1/p" "$HELPER" 2>/dev/null || true)
+[[ -n "$MUTAGEN" && -x "$MUTAGEN" ]] || die "cannot find the Mutagen binary gardensync installed (looked at $HELPER)"
+MUTAGEN_VERSION=$(raw 30 version)
+GS_DATA=$(cd "$GS_PROJECT/.garden/mutagen/latest" && pwd -P)
+
+log "starting raw Mutagen ($MUTAGEN_VERSION) with default settings"
+timeout 60 docker run -d --name "$RAW_CONTAINER" --network none "$IMAGE" sh -c "$KEEPALIVE" >/dev/null </dev/null
+RAW_DAEMON=1
+raw 60 daemon start >"$WORK/raw-daemon.log" 2>&1 || { cat "$WORK/raw-daemon.log" >&2; die "mutagen daemon start failed"; }
+raw 300 sync create --no-global-configuration --name bench-raw --mode one-way-replica \
+    "$RAW_SRC" "docker://$RAW_CONTAINER$TARGET" >"$WORK/raw-create.log" 2>&1 ||
+    { cat "$WORK/raw-create.log" >&2; die "mutagen sync create failed"; }
+raw 300 sync flush bench-raw >>"$WORK/raw-create.log" 2>&1 || { cat "$WORK/raw-create.log" >&2; die "mutagen sync flush failed"; }
+
+for c in "$GS_CONTAINER" "$RAW_CONTAINER"; do
+    n=$(timeout 60 docker exec "$c" sh -c "find $TARGET -type f | wc -l" </dev/null)
+    [[ "${n//[^0-9]/}" -eq $((DIRS * FILES_PER_DIR)) ]] || die "$c holds $n files after the initial sync"
+done
+
+# --- one measurement ------------------------------------------------------------------------
+# measure CONTAINER LOCAL_FILE CONTAINER_FILE: starts a probe in the container that waits for a
+# fresh token in the file, writes the token locally once the probe runs, and sets LAT (ms) when
+# the probe reports it (TIMED_OUT=1 and LAT=TIMEOUT_S*1000 if it never does).
+measure() {
+    local c=$1 file=$2 target=$3 token line start
+    token="tok-$RANDOM$RANDOM-$EPOCHREALTIME"
+    TIMED_OUT=0
+    coproc PROBE {
+        timeout $((TIMEOUT_S + 10)) docker exec -i "$c" sh -c \
+            'echo ready; while ! grep -qF "$1" "$0" 2>/dev/null; do sleep 0.005; done; echo seen' \
+            "$target" "$token" 2>/dev/null
+    }
+    local probe_pid=$PROBE_PID
+    if ! read -r -t 20 line <&"${PROBE[0]}" || [[ $line != ready ]]; then die "the probe in $c did not start"; fi
+    now; start=$NOW
+    printf '%s\n' "$token" >"$file"
+    if read -r -t "$TIMEOUT_S" line <&"${PROBE[0]}" && [[ $line == seen ]]; then
+        now; LAT=$((NOW - start))
+    else
+        LAT=$((TIMEOUT_S * 1000)); TIMED_OUT=1
+        kill "$probe_pid" 2>/dev/null || true
+    fi
+    wait "$probe_pid" 2>/dev/null || true
+}
+
+src_of() { case $1 in gs) echo "$GS_PROJECT/src" ;; raw) echo "$RAW_SRC" ;; esac; }
+container_of() { case $1 in gs) echo "$GS_CONTAINER" ;; raw) echo "$RAW_CONTAINER" ;; esac; }
+label() { case $1 in gs) echo gardensync ;; raw) echo raw-mutagen ;; esac; }
+declare -A COLD=([gs]="" [raw]="") HOT=([gs]="" [raw]="") TIMEOUTS=([gs]=0 [raw]=0)
+
+log "measuring $EDITS cold and $EDITS hot edits per variant (random pause 0..${JITTER_MS} ms before cold edits)"
+orders=("gs raw" "raw gs")
+for ((round = 0; round < EDITS; round++)); do
+    # A different folder and file every round: never touched since the initial sync.
+    rel=d$(( (round * 7) % DIRS ))/f$(( (round * 13) % FILES_PER_DIR )).txt
+    for v in ${orders[round % 2]}; do
+        random_pause
+        measure "$(container_of "$v")" "$(src_of "$v")/$rel" "$TARGET/$rel"
+        COLD[$v]+="$LAT "; TIMEOUTS[$v]=$((TIMEOUTS[$v] + TIMED_OUT))
+        cold=$LAT
+        measure "$(container_of "$v")" "$(src_of "$v")/$rel" "$TARGET/$rel"
+        HOT[$v]+="$LAT "; TIMEOUTS[$v]=$((TIMEOUTS[$v] + TIMED_OUT))
+        printf '  round %2d %-11s %-14s cold %6d ms  hot %6d ms\n' "$((round + 1))" "$(label "$v")" "$rel" "$cold" "$LAT" >&2
+    done
+done
+
+# --- idle CPU ---------------------------------------------------------------------------------
+# CPU time (user+system, including reaped children) of a process and all its descendants.
+declare -A PARENT
+tree_ticks() {
+    local pid stat rest total=0 p
+    PARENT=()
+    for stat in /proc/[0-9]*/stat; do
+        pid=${stat#/proc/}; pid=${pid%/stat}
+        rest=$(cat "$stat" 2>/dev/null) || continue
+        rest=${rest##*) }
+        read -r -a f <<<"$rest"
+        PARENT[$pid]=${f[1]}
+        TICKS[$pid]=$(( f[11] + f[12] + f[13] + f[14] ))
+    done
+    for pid in "${!TICKS[@]}"; do
+        p=$pid
+        while [[ -n "$p" && "$p" -gt 1 ]]; do
+            if [[ " $* " == *" $p "* ]]; then total=$((total + TICKS[$pid])); break; fi
+            p=${PARENT[$p]:-}
+        done
+    done
+    echo "$total"
+}
+roots_of() {   # the processes a variant runs: its daemon, the watcher, the container's processes
+    local v=$1 roots=""
+    if [[ $v == gs ]]; then
+        roots+=" $(sed -n 's/^pid=//p' "$GS_DATA/gardensync-daemon" 2>/dev/null)"
+        roots+=" $(sed -n 's/^pid=//p' "$GS_DATA/gardensync-watcher" 2>/dev/null)"
+    else
+        local pid
+        for pid in $(pgrep -f -- "daemon run"); do
+            if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "MUTAGEN_DATA_DIRECTORY=$RAW_DATA"; then
+                roots+=" $pid"
+            fi
+        done
+    fi
+    roots+=" $(timeout 20 docker top "$(container_of "$v")" -o pid 2>/dev/null </dev/null | tail -n +2 | tr '\n' ' ')"
+    echo "$roots"
+}
+declare -A CPU_MS
+if [[ $IDLE_S -gt 0 ]]; then
+    log "measuring idle CPU over ${IDLE_S} s"
+    declare -A TICKS
+    HZ=$(getconf CLK_TCK)
+    gs_roots=$(roots_of gs); raw_roots=$(roots_of raw)
+    TICKS=(); gs0=$(tree_ticks $gs_roots); TICKS=(); raw0=$(tree_ticks $raw_roots)
+    sleep "$IDLE_S"
+    TICKS=(); gs1=$(tree_ticks $gs_roots); TICKS=(); raw1=$(tree_ticks $raw_roots)
+    CPU_MS[gs]=$(( (gs1 - gs0) * 1000 / HZ ))
+    CPU_MS[raw]=$(( (raw1 - raw0) * 1000 / HZ ))
+else
+    CPU_MS[gs]=-; CPU_MS[raw]=-
+fi
+
+# --- report -----------------------------------------------------------------------------------
+declare -A C50 C95 CMAX H50 H95 HMAX
+for v in gs raw; do
+    read -r C50[$v] C95[$v] CMAX[$v] <<<"$(stats "${COLD[$v]}")"
+    read -r H50[$v] H95[$v] HMAX[$v] <<<"$(stats "${HOT[$v]}")"
+done
+mkdir -p "$RESULTS_DIR"
+STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+JSON=$RESULTS_DIR/$STAMP-latency.json
+MD=$RESULTS_DIR/$STAMP-latency.md
+HOST="$(uname -sr), $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null), Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null </dev/null || echo unknown)"
+{
+    echo "### Local edit → visible in the container ($((DIRS * FILES_PER_DIR))-file tree, Mutagen $MUTAGEN_VERSION)"
+    echo
+    echo "$EDITS cold and $EDITS hot edits per variant; idle CPU over ${IDLE_S} s. Machine: $HOST."
+    echo
+    echo "| variant | cold p50 | cold p95 | cold max | hot p50 | hot p95 | hot max | timeouts | idle CPU |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for v in gs raw; do
+        echo "| $(label "$v") | ${C50[$v]} ms | ${C95[$v]} ms | ${CMAX[$v]} ms | ${H50[$v]} ms | ${H95[$v]} ms | ${HMAX[$v]} ms | ${TIMEOUTS[$v]} | ${CPU_MS[$v]} ms |"
+    done
+    echo "| **gardensync / raw-mutagen** | $(ratio "${C50[gs]}" "${C50[raw]}") | $(ratio "${C95[gs]}" "${C95[raw]}") | $(ratio "${CMAX[gs]}" "${CMAX[raw]}") | $(ratio "${H50[gs]}" "${H50[raw]}") | $(ratio "${H95[gs]}" "${H95[raw]}") | $(ratio "${HMAX[gs]}" "${HMAX[raw]}") | | $(ratio "${CPU_MS[gs]}" "${CPU_MS[raw]}") |"
+} >"$MD"
+json_arr() { local a; a=$(tr -s ' ' <<<"$1" | sed 's/^ //; s/ $//; s/ /, /g'); printf '[%s]' "$a"; }
+json_num() { [[ "$1" == - ]] && printf null || printf '%s' "$1"; }
+{
+    printf '{\n  "date": "%s",\n  "host": "%s",\n  "mutagen": "%s",\n' "$STAMP" "${HOST//\"/}" "$MUTAGEN_VERSION"
+    printf '  "settings": {"edits": %d, "files": %d, "jitter_ms": %d, "idle_s": %d, "timeout_s": %d},\n' \
+        "$EDITS" $((DIRS * FILES_PER_DIR)) "$JITTER_MS" "$IDLE_S" "$TIMEOUT_S"
+    printf '  "variants": {\n'
+    for v in gs raw; do
+        printf '    "%s": {"cold_ms": %s, "hot_ms": %s, "cold": {"p50": %s, "p95": %s, "max": %s}, "hot": {"p50": %s, "p95": %s, "max": %s}, "timeouts": %d, "idle_cpu_ms": %s}%s\n' \
+            "$(label "$v")" "$(json_arr "${COLD[$v]}")" "$(json_arr "${HOT[$v]}")" "${C50[$v]}" "${C95[$v]}" "${CMAX[$v]}" \
+            "${H50[$v]}" "${H95[$v]}" "${HMAX[$v]}" "${TIMEOUTS[$v]}" "$(json_num "${CPU_MS[$v]}")" "$([[ $v == gs ]] && echo ,)"
+    done
+    printf '  },\n  "ratios": {"gardensync/raw-mutagen": {"cold_p50": %s, "cold_p95": %s, "cold_max": %s, "hot_p50": %s, "hot_p95": %s, "hot_max": %s, "idle_cpu": %s}}\n}\n' \
+        "$(ratio "${C50[gs]}" "${C50[raw]}" | sed 's/^-$/null/')" "$(ratio "${C95[gs]}" "${C95[raw]}" | sed 's/^-$/null/')" \
+        "$(ratio "${CMAX[gs]}" "${CMAX[raw]}" | sed 's/^-$/null/')" "$(ratio "${H50[gs]}" "${H50[raw]}" | sed 's/^-$/null/')" \
+        "$(ratio "${H95[gs]}" "${H95[raw]}" | sed 's/^-$/null/')" "$(ratio "${HMAX[gs]}" "${HMAX[raw]}" | sed 's/^-$/null/')" \
+        "$(ratio "${CPU_MS[gs]}" "${CPU_MS[raw]}" | sed 's/^-$/null/')"
+} >"$JSON"
+echo
+cat "$MD"
+echo
+echo "results: ${JSON#"$REPO"/} and ${MD#"$REPO"/}"
