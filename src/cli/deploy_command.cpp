@@ -4,10 +4,12 @@
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/deploy_runner.h"
 #include "gardensync/cli/watcher_control.h"
+#include "gardensync/config/action_graph.h"
 #include "gardensync/config/template.h"
 #include "gardensync/providers/provider.h"
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/process.h"
 
 namespace gardensync::cli {
 
@@ -30,16 +32,28 @@ std::string joinList(const std::vector<std::string>& items) {
 void printPlan(Context& context, const config::ProjectConfig& config,
                const std::vector<const config::Action*>& deploys,
                const std::vector<sync::PlannedSession>& sessions) {
+  // What gardensync would leave out, in the order the deploy would reach it.
+  std::vector<const config::Action*> skipped;
+  for (const config::Action* action : config::dependencyOrder(deploys, config.actions))
+    if (!action->runs()) skipped.push_back(action);
   if (context.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& session : sessions) list.push_back(sync::toJson(session));
-    ui::printJson({{"sessions", list}});
+    ui::printJson({{"sessions", list}, {"skipped", skippedJson(skipped)}});
     return;
   }
   ui::printLine(fmt::format("Dry run: nothing is built, deployed or synced. Provider {}, environment {}.",
                             config.provider.name, config.environment));
+  for (const config::Action* action : skipped)
+    ui::printLine(fmt::format("skip {} {}: {}", config::lowercaseKind(action->kind), action->name, action->skipReason));
   for (const config::Action* deploy : deploys) {
-    if (deploy->type == "container")
+    if (!deploy->runs()) continue;
+    if (deploy->type == "exec")
+      ui::printLine(fmt::format("deploy {}: local command {}{}", deploy->name,
+                                util::formatCommand(deploy->execCommand ? deploy->execCommand->argv
+                                                                        : std::vector<std::string>{}),
+                                deploy->persistent ? " (persistent)" : ""));
+    else if (deploy->type == "container")
       ui::printLine(fmt::format("deploy {}: image {}", deploy->name, config::resolveBuildOutputs(deploy->image, {})));
     else if (deploy->type == "helm")
       ui::printLine(fmt::format("deploy {}: helm chart {} as release {}", deploy->name, deploy->helm->path.string(),

@@ -32,8 +32,9 @@ config::Action withBuildOutputs(const config::Action& deploy, const std::map<std
   auto resolve = [&](std::string& text) {
     text = config::resolveBuildOutputs(text, outputs);
     if (text.find("<pending:") != std::string::npos)
-      throw Error(fmt::format("Deploy {}: a build output is not available: {}", deploy.name, text),
-                  "list the Build under the Deploy's dependencies");
+      throw Error(fmt::format("{} {}: a build output is not available: {}", config::toString(deploy.kind), deploy.name,
+                              text),
+                  "list the Build under the action's dependencies; a Build gardensync does not build has no outputs");
   };
   auto resolveList = [&](std::optional<std::vector<std::string>>& list) {
     if (list)
@@ -52,27 +53,36 @@ config::Action withBuildOutputs(const config::Action& deploy, const std::map<std
     resolveList(resolved.sync->command);
     resolveList(resolved.sync->args);
   }
+  for (auto* command : {&resolved.execCommand, &resolved.statusCommand, &resolved.cleanupCommand})
+    if (*command)
+      for (auto& item : (*command)->argv) resolve(item);
   for (auto& manifest : resolved.manifests) resolveJson(manifest.body);
   if (resolved.helm) resolveJson(resolved.helm->values);
   return resolved;
 }
 
 // Runs the Builds the Deploys need, in dependency order, and returns the Deploys with their
-// build outputs filled in.
+// build outputs filled in. Actions gardensync does not run are reported and left out.
 std::vector<config::Action> buildAll(const config::ProjectConfig& config, const std::vector<const config::Action*>& deploys,
-                                     const providers::Provider& provider) {
+                                     const providers::Provider& provider, std::vector<const config::Action*>& skipped) {
   const auto order = config::dependencyOrder(deploys, config.actions);
   for (const config::Action* action : order)
-    if (action->kind == config::ActionKind::Deploy) provider.checkDeploySupported(*action);
+    if (action->kind == config::ActionKind::Deploy && action->runs()) provider.checkDeploySupported(*action);
   std::map<std::string, std::string> outputs;
   std::vector<config::Action> resolved;
   for (const config::Action* action : order) {
+    if (!action->runs()) {
+      spdlog::info("{} {}: skipped ({})", config::lowercaseKind(action->kind), action->name, action->skipReason);
+      skipped.push_back(action);
+      continue;
+    }
     if (action->kind == config::ActionKind::Deploy) {
       resolved.push_back(withBuildOutputs(*action, outputs));
       continue;
     }
     spdlog::info("build {}: checking", action->name);
-    auto result = provider.build(*action, [](std::string_view chunk) { spdlog::debug("{}", chunk); });
+    const config::Action build = withBuildOutputs(*action, outputs);
+    auto result = provider.build(build, [](std::string_view chunk) { spdlog::debug("{}", chunk); });
     outputs[action->name + ".deploymentImageId"] = result.imageId;
     outputs[action->name + ".version"] = result.version;
     spdlog::info("build {}: {} ({})", action->name, result.imageId, result.built ? "built" : "up to date");
@@ -85,7 +95,7 @@ bool freshContainer(DeployOutcome outcome) {
 }
 
 void printResult(Context& context, const std::vector<providers::DeployPlan>& plans,
-                 const std::vector<ui::SessionView>& views) {
+                 const std::vector<ui::SessionView>& views, const std::vector<const config::Action*>& skipped) {
   if (context.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : plans)
@@ -96,12 +106,14 @@ void printResult(Context& context, const std::vector<providers::DeployPlan>& pla
                       {"outcome", providers::toString(p.outcome)}});
     nlohmann::json sessionList = nlohmann::json::array();
     for (const auto& v : views) sessionList.push_back(ui::toJson(v));
-    ui::printJson({{"deploys", list}, {"sessions", sessionList}});
+    ui::printJson({{"deploys", list}, {"sessions", sessionList}, {"skipped", skippedJson(skipped)}});
     return;
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : plans)
     rows.push_back({p.deploy->name, p.resource, p.image.empty() ? "-" : p.image, providers::toString(p.outcome)});
+  for (const config::Action* action : skipped)
+    if (action->kind == config::ActionKind::Deploy) rows.push_back({action->name, "-", "-", "skipped"});
   const bool containers = std::all_of(plans.begin(), plans.end(), [](const auto& p) { return !p.container.empty(); });
   std::string table = ui::formatTable({"DEPLOY", containers ? "CONTAINER" : "RUNS AS", "IMAGE", "RESULT"}, rows);
   if (!views.empty()) table += "\n" + ui::statusTable(views);
@@ -110,6 +122,17 @@ void printResult(Context& context, const std::vector<providers::DeployPlan>& pla
 }
 
 }  // namespace
+
+nlohmann::json skippedJson(const std::vector<const config::Action*>& skipped) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const config::Action* action : skipped)
+    list.push_back({{"action", action->key()},
+                    {"kind", config::toString(action->kind)},
+                    {"name", action->name},
+                    {"type", action->type},
+                    {"reason", action->skipReason}});
+  return list;
+}
 
 void runDeployment(Context& context, const std::vector<const config::Action*>& deploys,
                    const std::vector<sync::PlannedSession>& sessions, bool detach) {
@@ -122,7 +145,8 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   for (const auto& session : sessions) syncDeploys.insert(session.deploy);
 
   // Decide everything before changing anything.
-  const std::vector<config::Action> resolved = buildAll(config, deploys, *provider);
+  std::vector<const config::Action*> skipped;
+  const std::vector<config::Action> resolved = buildAll(config, deploys, *provider, skipped);
   std::vector<providers::DeployPlan> plans;
   for (const auto& deploy : resolved) plans.push_back(provider->planDeploy(deploy, syncDeploys.count(deploy.name) > 0));
 
@@ -132,7 +156,7 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   // local files).
   std::set<std::string> freshDeploys;
   for (const auto& plan : plans)
-    if (freshContainer(plan.outcome)) freshDeploys.insert(plan.deploy->name);
+    if (freshContainer(plan.outcome) && plan.hostsSyncs) freshDeploys.insert(plan.deploy->name);
   std::optional<Engine> engine;
   std::vector<mutagen::SessionStatus> running, stale;
   if (!sessions.empty() || !freshDeploys.empty()) {
@@ -188,7 +212,7 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   }
   writer.reset();  // following the syncs is not a change: `sync stop` from another terminal must not wait
 
-  printResult(context, plans, views);
+  printResult(context, plans, views, skipped);
   if (sessions.empty() || detach || context.json() || !ui::stdoutIsTty() || !ui::stderrIsTty()) {
     if (!sessions.empty()) spdlog::info("syncs keep running in the background; `gardensync sync stop` stops them");
     return;

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -8,6 +10,7 @@
 #include "gardensync/cli/sync_control.h"
 #include "gardensync/cli/watcher_control.h"
 #include "gardensync/providers/local_docker.h"
+#include "gardensync/providers/local_process.h"
 #include "gardensync/providers/provider.h"
 #include "gardensync/ui/terminal.h"
 #include "gardensync/util/error.h"
@@ -156,6 +159,12 @@ void runCleanup(Context& context, const std::vector<std::string>& names) {
     providers::DockerCli docker;
     docker.checkAvailable();
     removed = providers::removeProjectContainers(docker, project, names);
+    // The background processes of exec Deploys are recorded in the project: they can go too.
+    const auto dir = providers::localProcessDir(project.root);
+    for (const auto& record : providers::readLocalProcesses(dir))
+      if (names.empty() || std::find(names.begin(), names.end(), record.deploy) != names.end())
+        if (auto stopped = providers::stopLocalProcess(dir, record.deploy))
+          removed.push_back(fmt::format("local process {} (pid {})", record.deploy, stopped->pid));
   }
   for (const auto& item : removed) spdlog::info("removed {}", item);
   if (context.json())

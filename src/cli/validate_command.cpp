@@ -1,3 +1,7 @@
+#include <map>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -9,17 +13,23 @@ namespace {
 
 void runValidate(Context& context) {
   const config::ProjectConfig& config = context.project();
-  size_t builds = 0, deploys = 0, paths = 0;
+  std::map<config::ActionKind, size_t> counts;
+  size_t paths = 0;
   nlohmann::json actions = nlohmann::json::array();
+  std::vector<std::string> skipped;
   for (const auto& action : config.actions) {
-    (action.kind == config::ActionKind::Build ? builds : deploys)++;
+    counts[action.kind]++;
     const size_t syncPaths = action.sync ? action.sync->paths.size() : 0;
     paths += syncPaths;
     actions.push_back({{"kind", config::toString(action.kind)},
                        {"name", action.name},
                        {"type", action.type},
                        {"file", action.configFile.lexically_relative(config.project.root).generic_string()},
-                       {"syncPaths", syncPaths}});
+                       {"syncPaths", syncPaths},
+                       {"disabled", action.disabled},
+                       {"skipped", action.runs() ? nlohmann::json(nullptr) : nlohmann::json(action.skipReason)}});
+    if (!action.runs())
+      skipped.push_back(fmt::format("skipped: {} ({}): {}", action.key(), action.type, action.skipReason));
   }
   if (context.json()) {
     ui::printJson({{"project", config.project.name},
@@ -32,8 +42,13 @@ void runValidate(Context& context) {
   }
   ui::printLine(fmt::format("project {} is valid (environment {}, provider {})", config.project.name,
                             config.environment, config.provider.name));
-  ui::printLine(fmt::format("{} Build, {} Deploy, {} sync path{}{}", builds, deploys, paths, paths == 1 ? "" : "s",
+  std::string runAndTest;
+  for (auto kind : {config::ActionKind::Run, config::ActionKind::Test})
+    if (counts[kind]) runAndTest += fmt::format(", {} {}", counts[kind], config::toString(kind));
+  ui::printLine(fmt::format("{} Build, {} Deploy{}, {} sync path{}{}", counts[config::ActionKind::Build],
+                            counts[config::ActionKind::Deploy], runAndTest, paths, paths == 1 ? "" : "s",
                             config.warnings.empty() ? "" : fmt::format(", {} warning(s) above", config.warnings.size())));
+  for (const auto& line : skipped) ui::printLine(line);
 }
 
 }  // namespace

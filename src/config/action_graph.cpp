@@ -10,7 +10,7 @@ namespace gardensync::config {
 namespace {
 
 std::string refKey(const ActionRef& ref) {
-  return std::string(ref.kind == ActionKind::Build ? "build." : "deploy.") + ref.name;
+  return std::string(lowercaseKind(ref.kind)) + "." + ref.name;
 }
 
 ConfigIssue issueAt(const Position& position, std::string keyPath, std::string message) {
@@ -116,8 +116,10 @@ std::vector<const Action*> dependencyOrder(const std::vector<const Action*>& roo
   // Each action on the walk with the next of its dependencies to follow, as in Frame, but by
   // pointer: a root need not be an element of `actions`.
   std::vector<std::pair<const Action*, size_t>> path;
+  // An action gardensync skips is in the order, but what it depends on is followed only when
+  // something gardensync runs needs it too: the image of a Test is not built to not run the Test.
   auto enter = [&](const Action* action) {
-    if (seen.insert(action->key()).second) path.emplace_back(action, 0);
+    if (seen.insert(action->key()).second) path.emplace_back(action, action->runs() ? 0 : action->dependencies.size());
   };
   for (const Action* root : roots) {
     enter(root);

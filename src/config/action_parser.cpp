@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "gardensync/config/action_types.h"
 #include "gardensync/config/kubernetes_spec.h"
 #include "gardensync/config/sync_schema.h"
+#include "gardensync/config/template/suggest.h"
 
 namespace gardensync::config {
 
@@ -20,12 +22,15 @@ bool isValidIdentifier(std::string_view name) {
 
 namespace {
 
+// Garden's forms: "<kind>.<name>" and {kind, name}; an empty value (null, "") is ignored, so that
+// a template can leave a dependency out.
 std::optional<ActionRef> parseDependency(YamlReader& reader, const YAML::Node& node,
                                          const std::string& path) {
   ActionRef ref;
   ref.position = reader.position(node);
   ref.keyPath = path;
   std::string kind;
+  if (node.IsNull() || (node.IsScalar() && node.Scalar().empty())) return std::nullopt;
   if (node.IsScalar()) {
     const std::string& text = node.Scalar();
     size_t dot = text.find('.');
@@ -45,16 +50,85 @@ std::optional<ActionRef> parseDependency(YamlReader& reader, const YAML::Node& n
     reader.error(node, path, "expected <kind>.<name> or {kind, name}");
     return std::nullopt;
   }
-  std::string lower;
-  for (char c : kind) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "build") ref.kind = ActionKind::Build;
-  else if (lower == "deploy") ref.kind = ActionKind::Deploy;
-  else if (lower == "run" || lower == "test") return std::nullopt;  // kinds gardensync skips
-  else {
+  const auto parsed = actionKindFrom(kind);
+  if (!parsed) {
     reader.error(node, path, fmt::format("\"{}\" is not an action kind (expected build, deploy, run or test)", kind));
     return std::nullopt;
   }
+  ref.kind = *parsed;
   return ref;
+}
+
+// A command of an exec action; `spec.shell` (true, or the shell to use) runs it through a shell
+// with `-c`, its items joined with spaces, as Garden does.
+std::optional<ExecCommand> parseExecCommand(YamlReader& reader, const YAML::Node& spec, const char* key,
+                                            const std::optional<std::string>& shell) {
+  auto argv = reader.stringList(spec, key, "spec");
+  if (!argv) return std::nullopt;
+  ExecCommand command;
+  command.position = reader.position(YamlReader::child(spec, key));
+  if (argv->empty()) return command;
+  if (!shell) {
+    command.argv = std::move(*argv);
+    return command;
+  }
+  std::string line;
+  for (const auto& item : *argv) line += (line.empty() ? "" : " ") + item;
+  command.argv = {*shell, "-c", line};
+  return command;
+}
+
+std::optional<std::string> parseShell(YamlReader& reader, const YAML::Node& spec) {
+  const YAML::Node shell = YamlReader::child(spec, "shell");
+  if (!shell.IsDefined() || shell.IsNull()) return std::nullopt;
+  if (shell.IsScalar() && (shell.Scalar() == "true" || shell.Scalar() == "false")) {
+    if (shell.Scalar() == "false") return std::nullopt;
+    return std::string("/bin/sh");
+  }
+  auto path = reader.plainString(spec, "shell", "spec");
+  if (path && path->empty()) return std::nullopt;
+  return path;
+}
+
+void parseExecBuild(YamlReader& reader, const YAML::Node& doc, const YAML::Node& spec, Action& action) {
+  action.buildAtSource = reader.boolean(doc, "buildAtSource", "").value_or(false);
+  action.timeoutSeconds = 600;  // Garden's default for Builds
+  if (auto timeout = reader.integer(doc, "timeout", "")) {
+    if (*timeout <= 0) reader.error(YamlReader::child(doc, "timeout"), "timeout", "must be a positive number of seconds");
+    else action.timeoutSeconds = *timeout;
+  }
+  if (!spec.IsDefined() || spec.IsNull() || !reader.isMap(spec, "spec")) return;
+  const auto shell = parseShell(reader, spec);
+  // Like a container Deploy's command, these may use build outputs, resolved once the builds ran.
+  YamlReader::KeepEscapes keep(reader);
+  action.execCommand = parseExecCommand(reader, spec, "command", shell);
+  if (auto env = reader.stringMap(spec, "env", "spec")) action.env = *env;
+}
+
+void parseExecDeploy(YamlReader& reader, const YAML::Node& doc, const YAML::Node& spec, Action& action) {
+  if (!spec.IsDefined() || spec.IsNull()) {
+    reader.error(doc, "spec.deployCommand", "is required (the command that deploys)");
+    return;
+  }
+  if (!reader.isMap(spec, "spec")) return;
+  const auto shell = parseShell(reader, spec);
+  YamlReader::KeepEscapes keep(reader);
+  action.execCommand = parseExecCommand(reader, spec, "deployCommand", shell);
+  if (!YamlReader::child(spec, "deployCommand").IsDefined())
+    reader.error(spec, "spec.deployCommand", "is required (the command that deploys)");
+  else if (action.execCommand && action.execCommand->argv.empty())
+    reader.error(YamlReader::child(spec, "deployCommand"), "spec.deployCommand", "must not be empty");
+  action.statusCommand = parseExecCommand(reader, spec, "statusCommand", shell);
+  action.cleanupCommand = parseExecCommand(reader, spec, "cleanupCommand", shell);
+  if (action.statusCommand && action.statusCommand->argv.empty()) action.statusCommand.reset();
+  if (action.cleanupCommand && action.cleanupCommand->argv.empty()) action.cleanupCommand.reset();
+  action.persistent = reader.boolean(spec, "persistent", "spec").value_or(false);
+  if (auto timeout = reader.integer(spec, "statusTimeout", "spec")) {
+    if (*timeout <= 0)
+      reader.error(YamlReader::child(spec, "statusTimeout"), "spec.statusTimeout", "must be a positive number of seconds");
+    else action.statusTimeoutSeconds = *timeout;
+  }
+  if (auto env = reader.stringMap(spec, "env", "spec")) action.env = *env;
 }
 
 void parseContainerBuild(YamlReader& reader, const YAML::Node& spec, Action& action) {
@@ -115,9 +189,8 @@ void parseVolumes(YamlReader& reader, const YAML::Node& spec, Action& action) {
 void parseContainerDeploy(YamlReader& reader, const YAML::Node& doc, const YAML::Node& spec,
                           Action& action) {
   // A Deploy may name its Build with `build: <name>`; its image then defaults to that build's.
-  auto build = reader.string(doc, "build", "");
-  if (build)
-    action.dependencies.push_back({ActionKind::Build, *build, reader.position(YamlReader::child(doc, "build")), "build"});
+  const std::optional<std::string> build =
+      action.build.empty() ? std::nullopt : std::optional<std::string>(action.build);
   if (!spec.IsDefined() || spec.IsNull()) {
     if (!build) reader.error(doc, "spec.image", "is required (or name a Build with `build:`)");
     else action.image = fmt::format("${{actions.build.{}.outputs.deploymentImageId}}", *build);
@@ -199,6 +272,15 @@ void addImplicitDependencies(const YamlReader& reader, const YAML::Node& spec, A
     addListValues(values, action.sync->command, sync, "command", "spec.sync");
     addListValues(values, action.sync->args, sync, "args", "spec.sync");
   }
+  // exec: the written commands (with a shell, the joined line)
+  for (const auto* command : {&action.execCommand, &action.statusCommand, &action.cleanupCommand}) {
+    if (!*command) continue;
+    const char* key = command == &action.execCommand
+                          ? (action.kind == ActionKind::Build ? "command" : "deployCommand")
+                          : command == &action.statusCommand ? "statusCommand" : "cleanupCommand";
+    const YAML::Node node = YamlReader::child(spec, key);
+    for (const auto& item : (*command)->argv) values.push_back({item, node, YamlReader::join("spec", key)});
+  }
   std::set<std::string> builds;  // already depended on
   for (const auto& dep : action.dependencies)
     if (dep.kind == ActionKind::Build) builds.insert(dep.name);
@@ -213,10 +295,27 @@ void addImplicitDependencies(const YamlReader& reader, const YAML::Node& spec, A
 
 }  // namespace
 
+namespace {
+
+// "container, exec, helm or kubernetes"
+std::string typeList(ActionKind kind) {
+  const auto types = gardenActionTypes(kind);
+  std::string text;
+  for (size_t i = 0; i < types.size(); ++i) text += (i == 0 ? "" : i + 1 == types.size() ? " or " : ", ") + types[i];
+  return text;
+}
+
+void parseStringListKey(YamlReader& reader, const YAML::Node& doc, const char* key,
+                        std::optional<std::vector<std::string>>& into) {
+  into = reader.stringList(doc, key, "");
+}
+
+}  // namespace
+
 std::optional<Action> parseAction(YamlReader& reader, const YAML::Node& doc, const fs::path& file,
                                   const fs::path& projectRoot) {
   Action action;
-  action.kind = YamlReader::child(doc, "kind").Scalar() == "Build" ? ActionKind::Build : ActionKind::Deploy;
+  action.kind = actionKindFrom(YamlReader::child(doc, "kind").Scalar()).value_or(ActionKind::Build);
   action.configFile = file;
   action.dir = file.parent_path();
   action.position = reader.position(doc);
@@ -234,6 +333,18 @@ std::optional<Action> parseAction(YamlReader& reader, const YAML::Node& doc, con
   }
   action.name = *name;
   action.type = *type;
+  const auto skipReason = skipReasonFor(action.kind, action.type);
+  if (!skipReason) {
+    const auto types = gardenActionTypes(action.kind);
+    const auto closest = closestName(action.type, types);
+    reader.error(YamlReader::child(doc, "type"), "type",
+                 closest ? fmt::format("{} type \"{}\" is not a Garden action type (did you mean \"{}\"?)",
+                                       toString(action.kind), action.type, *closest)
+                         : fmt::format("{} type \"{}\" is not a Garden action type (expected {})",
+                                       toString(action.kind), action.type, typeList(action.kind)));
+    return std::nullopt;
+  }
+  action.skipReason = *skipReason;
 
   YAML::Node deps = YamlReader::child(doc, "dependencies");
   if (deps.IsDefined() && !deps.IsNull()) {
@@ -245,28 +356,41 @@ std::optional<Action> parseAction(YamlReader& reader, const YAML::Node& doc, con
           action.dependencies.push_back(*ref);
     }
   }
+  // Garden's source filters: read and checked (docs/configuration.md says where they apply).
+  parseStringListKey(reader, doc, "include", action.include);
+  std::optional<std::vector<std::string>> exclude;
+  parseStringListKey(reader, doc, "exclude", exclude);
+  if (exclude) action.exclude = *exclude;
+  // A Deploy, Run or Test may name the Build it uses; it depends on it.
+  if (action.kind != ActionKind::Build) {
+    if (auto build = reader.string(doc, "build", ""); build && !build->empty()) {
+      action.build = *build;
+      action.dependencies.push_back(
+          {ActionKind::Build, *build, reader.position(YamlReader::child(doc, "build")), "build"});
+    }
+  }
+  if (!action.runs()) return action;  // its spec is for a tool gardensync does not run
 
   YAML::Node spec = YamlReader::child(doc, "spec");
   if (action.kind == ActionKind::Build) {
-    if (action.type != "container") {
-      reader.error(YamlReader::child(doc, "type"), "type",
-                   fmt::format("Build type \"{}\" is not supported (expected container)", action.type));
-      return std::nullopt;
+    if (action.type == "exec") {
+      parseExecBuild(reader, doc, spec, action);
+      addImplicitDependencies(reader, spec, action);
+    } else {
+      parseContainerBuild(reader, spec, action);
     }
-    parseContainerBuild(reader, spec, action);
     return action;
   }
 
-  if (action.type != "container" && action.type != "kubernetes" && action.type != "helm") {
-    reader.error(YamlReader::child(doc, "type"), "type",
-                 fmt::format("Deploy type \"{}\" is not supported (expected container, kubernetes or helm)",
-                             action.type));
-    return std::nullopt;
-  }
   if (auto timeout = reader.integer(doc, "timeout", "")) {
     if (*timeout <= 0)
       reader.error(YamlReader::child(doc, "timeout"), "timeout", "must be a positive number of seconds");
     else action.timeoutSeconds = *timeout;
+  }
+  if (action.type == "exec") {
+    parseExecDeploy(reader, doc, spec, action);
+    addImplicitDependencies(reader, spec, action);
+    return action;
   }
   if (action.type == "container") {
     parseContainerDeploy(reader, doc, spec, action);

@@ -9,7 +9,9 @@
 
 #include "gardensync/config/action_graph.h"
 #include "gardensync/config/action_parser.h"
+#include "gardensync/config/config_templates.h"
 #include "gardensync/config/file_scan.h"
+#include "gardensync/config/module_conversion.h"
 #include "gardensync/config/sync_schema.h"
 #include "gardensync/config/template/config_render.h"
 #include "gardensync/config/variables.h"
@@ -24,8 +26,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // Kinds Garden knows that gardensync reads past, in the order error messages list them.
-const std::vector<std::string> kSkippedKinds{"Run",     "Test",           "Workflow",      "Module",
-                                             "Command", "ConfigTemplate", "RenderTemplate"};
+const std::vector<std::string> kSkippedKinds{"Workflow", "Module", "Command"};
+
+// The kinds read as actions.
+const char* const kActionKinds[] = {"Build", "Deploy", "Run", "Test"};
 
 bool isSkippedKind(const std::string& kind) {
   return std::find(kSkippedKinds.begin(), kSkippedKinds.end(), kind) != kSkippedKinds.end();
@@ -33,9 +37,10 @@ bool isSkippedKind(const std::string& kind) {
 
 // "Project, Build, Deploy, Run, ... or RenderTemplate"
 std::string knownKinds() {
-  std::string list = "Project, Build, Deploy";
-  for (size_t i = 0; i < kSkippedKinds.size(); ++i)
-    list += (i + 1 == kSkippedKinds.size() ? " or " : ", ") + kSkippedKinds[i];
+  std::string list = "Project";
+  for (const char* kind : kActionKinds) list += std::string(", ") + kind;
+  for (const auto& kind : kSkippedKinds) list += ", " + kind;
+  list += ", ConfigTemplate or RenderTemplate";  // rendered before this (config_templates.h)
   return list;
 }
 
@@ -332,6 +337,39 @@ void stopIfBudgetSpent(const ResolveBudget& budget, Diagnostics& diagnostics) {
   throw ConfigError(diagnostics.errors);
 }
 
+// A disabled Build, read aside: Garden builds one only when an enabled action depends on it, and
+// only then are its errors errors.
+struct DisabledBuild {
+  Action action;
+  std::vector<ConfigIssue> errors;
+};
+
+// Moves the disabled Builds that an enabled action depends on (directly, or through another such
+// Build) into `actions`, and their errors into `errors`.
+void addDisabledBuildsInUse(std::vector<Action>& actions, std::vector<DisabledBuild>& disabled,
+                            std::vector<ConfigIssue>& errors) {
+  std::set<std::string> needed;
+  auto need = [&needed](const Action& action) {
+    for (const auto& dep : action.dependencies)
+      if (dep.kind == ActionKind::Build) needed.insert(dep.name);
+  };
+  for (const auto& action : actions) need(action);
+  std::vector<bool> used(disabled.size(), false);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < disabled.size(); ++i) {
+      if (used[i] || !needed.count(disabled[i].action.name)) continue;
+      used[i] = changed = true;
+      need(disabled[i].action);
+    }
+  }
+  for (size_t i = 0; i < disabled.size(); ++i) {
+    if (!used[i]) continue;
+    actions.push_back(std::move(disabled[i].action));
+    for (auto& issue : disabled[i].errors) errors.push_back(std::move(issue));
+  }
+}
+
 }  // namespace
 
 fs::path findProjectRoot(const LoadOptions& options) {
@@ -403,61 +441,79 @@ ProjectConfig loadProject(const LoadOptions& options) {
   config.provider = chooseProvider(project, config.environment, diagnostics);
   stopIfBudgetSpent(budget, diagnostics);
 
-  // First pass: read every file and learn the Build names templates may refer to.
-  std::vector<ParsedFile> files;
+  // First pass: read every file, render the ConfigTemplates, and learn the actions (and the Build
+  // names) templates may refer to.
+  std::vector<SourceDocument> sources;
   for (const auto& path : findConfigFiles(root, project.scanExclude)) {
-    files.push_back(path == projectFile ? parsedProject : parseFile(path, root, diagnostics));
-    for (const auto& doc : files.back().documents) {
-      if (doc.IsMap() && kindOf(doc) == "Build" && YamlReader::child(doc, "name").IsScalar())
-        templates.buildNames.insert(YamlReader::child(doc, "name").Scalar());
-      registerTemplateAction(templates, doc, path, files.back().display);
-    }
+    const ParsedFile file = path == projectFile ? parsedProject : parseFile(path, root, diagnostics);
+    for (size_t i = 0; i < file.documents.size(); ++i)
+      sources.push_back({file.documents[i], path, file.display, i, nullptr});
+  }
+  sources = convertModules(sources, diagnostics);
+  sources = expandConfigTemplates(sources, templates, diagnostics);
+  stopIfBudgetSpent(budget, diagnostics);
+  for (const auto& source : sources) {
+    const YAML::Node& doc = source.document;
+    if (doc.IsMap() && kindOf(doc) == "Build" && YamlReader::child(doc, "name").IsScalar())
+      templates.buildNames.insert(YamlReader::child(doc, "name").Scalar());
+    registerTemplateAction(templates, doc, source.file, source.display, source.rendered);
   }
 
-  std::vector<std::string> skippedKeys;
-  for (const auto& file : files) {
-    YamlReader reader(file.display, diagnostics, &templates);
-    for (const auto& doc : file.documents) {
-      if (doc.IsNull()) continue;  // an empty document between `---` separators
-      if (!doc.IsMap()) {
-        reader.error(doc, "", "expected a mapping with a `kind` key");
-        continue;
-      }
-      const std::string kind = kindOf(doc);
-      if (kind == "Project") {
-        if (file.path != projectFile)
-          reader.error(doc, "kind", fmt::format("a second Project; the project is defined in {}",
-                                                 parsedProject.display));
-        continue;
-      }
-      if (isSkippedKind(kind)) {
-        YAML::Node name = YamlReader::child(doc, "name");
-        std::string lower;
-        for (char c : kind) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (name.IsScalar()) skippedKeys.push_back(lower + "." + name.Scalar());
-        config.notes.push_back(fmt::format("{}:{}: skipping {} {} (gardensync runs Build and Deploy actions only)",
-                                           file.display, reader.position(doc).line, kind,
-                                           name.IsScalar() ? name.Scalar() : std::string("(unnamed)")));
-        continue;
-      }
-      if (kind != "Build" && kind != "Deploy") {
-        reader.error(YamlReader::child(doc, "kind").IsDefined() ? YamlReader::child(doc, "kind") : doc, "kind",
-                     kind.empty() ? "is required (Project, Build, Deploy, Run, Test, ...)"
-                                  : fmt::format("\"{}\" is not a known kind (expected {})", kind, knownKinds()));
-        continue;
-      }
-      renderAction(reader, doc, templates);
-      YAML::Node disabled = YamlReader::child(doc, "disabled");
-      if (disabled.IsScalar() && disabled.Scalar() == "true") {
-        config.notes.push_back(fmt::format("{}:{}: skipping disabled {}", file.display,
-                                           reader.position(doc).line, kind));
-        continue;
-      }
-      if (auto action = parseAction(reader, doc, file.path, root)) config.actions.push_back(std::move(*action));
-      stopIfBudgetSpent(budget, diagnostics);
+  // Keys of disabled actions: depending on one is no error (Garden ignores the dependency).
+  std::vector<std::string> ignoredKeys;
+  std::vector<DisabledBuild> disabledBuilds;
+  for (const auto& source : sources) {
+    YamlReader reader(source.display, diagnostics, &templates);
+    for (const auto& [node, origin] : source.origins) reader.place(node, origin);
+    const YAML::Node& doc = source.document;
+    if (doc.IsNull()) continue;  // an empty document between `---` separators
+    if (!doc.IsMap()) {
+      reader.error(doc, "", "expected a mapping with a `kind` key");
+      continue;
     }
+    const std::string kind = kindOf(doc);
+    if (kind == "Project") {
+      if (source.file != projectFile)
+        reader.error(doc, "kind", fmt::format("a second Project; the project is defined in {}",
+                                               parsedProject.display));
+      continue;
+    }
+    if (isSkippedKind(kind)) {
+      YAML::Node name = YamlReader::child(doc, "name");
+      config.notes.push_back(fmt::format("{}:{}: skipping {} {} (gardensync does not read this kind)",
+                                         source.display, reader.position(doc).line, kind,
+                                         name.IsScalar() ? name.Scalar() : std::string("(unnamed)")));
+      continue;
+    }
+    if (std::find(std::begin(kActionKinds), std::end(kActionKinds), kind) == std::end(kActionKinds)) {
+      reader.error(YamlReader::child(doc, "kind").IsDefined() ? YamlReader::child(doc, "kind") : doc, "kind",
+                   kind.empty() ? "is required (Project, Build, Deploy, Run, Test, ...)"
+                                : fmt::format("\"{}\" is not a known kind (expected {})", kind, knownKinds()));
+      continue;
+    }
+    const YAML::Node name = YamlReader::child(doc, "name");
+    if (renderDisabled(reader, doc, templates)) {
+      if (name.IsScalar()) ignoredKeys.push_back(std::string(lowercaseKind(*actionKindFrom(kind))) + "." + name.Scalar());
+      config.notes.push_back(fmt::format("{}:{}: disabled {} {}", source.display, reader.position(doc).line, kind,
+                                         name.IsScalar() ? name.Scalar() : std::string("(unnamed)")));
+      if (kind != "Build") continue;
+      Diagnostics aside;
+      YamlReader asideReader(source.display, aside, &templates);
+      for (const auto& [node, origin] : source.origins) asideReader.place(node, origin);
+      renderAction(asideReader, doc, templates);
+      if (auto action = parseAction(asideReader, doc, source.file, root)) {
+        action->disabled = true;
+        disabledBuilds.push_back({std::move(*action), std::move(aside.errors)});
+      }
+      stopIfBudgetSpent(budget, diagnostics);
+      continue;
+    }
+    renderAction(reader, doc, templates);
+    if (auto action = parseAction(reader, doc, source.file, root)) config.actions.push_back(std::move(*action));
+    stopIfBudgetSpent(budget, diagnostics);
   }
-  checkActionGraph(config.actions, skippedKeys, diagnostics.errors);
+  addDisabledBuildsInUse(config.actions, disabledBuilds, diagnostics.errors);
+  checkActionGraph(config.actions, ignoredKeys, diagnostics.errors);
   if (!diagnostics.errors.empty()) throw ConfigError(diagnostics.errors);
 
   for (const auto& warning : diagnostics.warnings) config.warnings.push_back(warning.format());

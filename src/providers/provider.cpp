@@ -2,6 +2,7 @@
 
 #include "gardensync/providers/kubernetes.h"
 #include "gardensync/providers/local_docker.h"
+#include "gardensync/providers/local_exec.h"
 
 namespace gardensync::providers {
 
@@ -17,9 +18,10 @@ const char* toString(DeployOutcome outcome) {
 
 std::unique_ptr<Provider> makeProvider(const config::ProjectConfig& config, const util::CommandRunner& runner) {
   // The loader accepts no other provider for Deploys (config/loader.cpp, kDeployProviders).
+  // exec actions run on this machine whichever provider runs the rest.
   if (config.provider.name == "kubernetes" || config.provider.name == "local-kubernetes")
-    return std::make_unique<KubernetesProvider>(config, runner);
-  return std::make_unique<LocalDockerProvider>(config, runner);
+    return std::make_unique<LocalExecProvider>(config, std::make_unique<KubernetesProvider>(config, runner), runner);
+  return std::make_unique<LocalExecProvider>(config, std::make_unique<LocalDockerProvider>(config, runner), runner);
 }
 
 }  // namespace gardensync::providers

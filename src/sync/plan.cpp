@@ -104,7 +104,9 @@ std::vector<const Action*> selectSyncDeploys(const ProjectConfig& config, const 
       throw UsageError(fmt::format("no Deploy named \"{}\"", name),
                        known.empty() ? "this project has no Deploy actions" : "Deploys: " + known);
     }
-    if (!deploy->sync || deploy->sync->paths.empty())
+    // An exec Deploy has no paths to sync, but Garden's sync mode changes what it runs
+    // (`${this.mode}`): naming it deploys it in sync mode.
+    if (deploy->type != "exec" && (!deploy->sync || deploy->sync->paths.empty()))
       throw UsageError(fmt::format("Deploy \"{}\" has no spec.sync.paths", name),
                        fmt::format("add spec.sync.paths to {} or leave it out of --sync", deploy->configFile.filename().string()));
     if (std::find(selected.begin(), selected.end(), deploy) == selected.end()) selected.push_back(deploy);

@@ -352,8 +352,10 @@ int runInteractive(const std::vector<std::string>& argv, const Environment& envi
 }
 
 int spawnDetached(const std::vector<std::string>& argv, const Environment& environment,
-                  const std::optional<std::filesystem::path>& logFile) {
+                  const std::optional<std::filesystem::path>& logFile,
+                  const std::optional<std::filesystem::path>& workingDirectory) {
   SpawnSetup setup;
+  if (workingDirectory) posix_spawn_file_actions_addchdir_np(&setup.actions, workingDirectory->c_str());
   setup.addFlags(POSIX_SPAWN_SETSID);  // its own session: no terminal signals, outlives us
   const char* output = logFile ? logFile->c_str() : "/dev/null";
   posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);

@@ -11,12 +11,13 @@ namespace gardensync::config {
 
 // Appends one issue per duplicate, unknown dependency and cycle ("dependency cycle: build.a ->
 // build.b -> build.a", at its first action; a cycle of more than 12 actions names the first and
-// last five). `ignoredKeys` are actions of kinds gardensync skips (run.x, test.y): depending on
-// them is not an error. Both walks are iterative, so any depth of dependencies fits.
+// last five). `ignoredKeys` are disabled actions (deploy.x, run.y): depending on them is not an
+// error, as Garden ignores such a dependency. Both walks are iterative, so any depth of dependencies fits.
 void checkActionGraph(const std::vector<Action>& actions, const std::vector<std::string>& ignoredKeys,
                       std::vector<ConfigIssue>& errors);
 
-// Actions in dependency order (dependencies first); assumes checkActionGraph found no errors.
+// Actions in dependency order (dependencies first); assumes checkActionGraph found no errors. The
+// dependencies of an action gardensync does not run (Action::runs) are not followed from it.
 std::vector<const Action*> dependencyOrder(const std::vector<const Action*>& roots,
                                            const std::vector<Action>& actions);
 

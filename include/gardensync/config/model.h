@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -98,7 +99,7 @@ struct HelmChart {
   std::string releaseName;                      // `spec.releaseName`, default: the action name
 };
 
-enum class ActionKind { Build, Deploy };
+enum class ActionKind { Build, Deploy, Run, Test };
 
 struct ActionRef {
   ActionKind kind = ActionKind::Build;
@@ -109,22 +110,46 @@ struct ActionRef {
   std::string keyPath = {};
 };
 
+// A local command of an `exec` action (Build `spec.command`, Deploy `spec.deployCommand`, ...).
+struct ExecCommand {
+  std::vector<std::string> argv;  // with `spec.shell`, the shell and `-c` come first
+  Position position;              // where it is written
+};
+
 struct Action {
   ActionKind kind = ActionKind::Build;
   std::string name;
-  std::string type;                  // container, kubernetes, helm
+  std::string type;                  // container, kubernetes, helm, exec, terraform, ...
   std::filesystem::path configFile;  // absolute
   std::filesystem::path dir;         // the folder of configFile: relative paths resolve here
   std::vector<ActionRef> dependencies;
   Position position;      // of the document
   Position namePosition;  // of the `name` value
+  // Why gardensync does not run this action (a Run or Test, a terraform Deploy, ...); empty when
+  // it does. Such an action is in the graph, its dependants plan and run, and it is reported as
+  // skipped with this reason.
+  std::string skipReason;
+  // `disabled: true` on a Build: built only when an enabled action depends on it, as in Garden.
+  // (Other disabled actions are not loaded; depending on them is no error.)
+  bool disabled = false;
+  std::optional<std::vector<std::string>> include;  // `include`, as written
+  std::vector<std::string> exclude;                 // `exclude`, as written
+  std::string build;  // `build:` of a Deploy, Run or Test: the Build it uses; empty: none
+
+  // Build and Deploy, type exec: local commands, run in `dir` (or the Build's folder)
+  std::optional<ExecCommand> execCommand;     // Build `spec.command`, Deploy `spec.deployCommand`
+  std::optional<ExecCommand> statusCommand;   // Deploy `spec.statusCommand`
+  std::optional<ExecCommand> cleanupCommand;  // Deploy `spec.cleanupCommand`
+  bool buildAtSource = false;                 // Build: run in the source folder, not a copy of it
+  bool persistent = false;                    // Deploy: the command keeps running in the background
+  int statusTimeoutSeconds = 10;              // Deploy `spec.statusTimeout`
 
   // Build, type container
   std::string dockerfile = "Dockerfile";
   std::vector<std::pair<std::string, std::string>> buildArgs;
   std::optional<std::string> targetStage;
 
-  // Deploy, type container
+  // Deploy, type container (and exec: `env`)
   std::string image;
   std::optional<std::vector<std::string>> command;
   std::optional<std::vector<std::string>> args;
@@ -141,7 +166,8 @@ struct Action {
 
   std::optional<SyncConfig> sync;
 
-  std::string key() const;  // "build.api", "deploy.api"
+  std::string key() const;  // "build.api", "deploy.api", "run.seed"
+  bool runs() const { return skipReason.empty(); }
 };
 
 // Where Builds are pushed for a cluster to pull them: `<hostname>/<namespace>/<build>:<version>`.
@@ -191,9 +217,12 @@ struct ProjectConfig {
   std::vector<std::string> notes;     // debug lines, e.g. skipped Run and Test actions
 
   const Action* find(ActionKind kind, std::string_view name) const;
-  std::vector<const Action*> deploys() const;
+  std::vector<const Action*> deploys() const;  // every Deploy, also those gardensync skips
 };
 
-const char* toString(ActionKind kind);
+const char* toString(ActionKind kind);      // "Build", "Deploy", "Run", "Test"
+const char* lowercaseKind(ActionKind kind);  // "build", "deploy", "run", "test"
+// "build" → Build, case-insensitively; nullopt for anything else.
+std::optional<ActionKind> actionKindFrom(std::string_view text);
 
 }  // namespace gardensync::config

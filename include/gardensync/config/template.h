@@ -70,6 +70,9 @@ struct TemplateContext {
   // Every action of the project, for `${actions.<kind>.<name>.*}`; without it, only the builds in
   // buildNames are known, for their outputs.
   std::shared_ptr<tmpl::ActionRegistry> actions;
+  // In a config rendered from a ConfigTemplate: `{inputs, parent: {name}, template: {name}}` for
+  // `${inputs.*}`, `${parent.name}` and `${template.name}`; null elsewhere.
+  tmpl::Value rendered = nullptr;
 
   // Fills `local` for the machine gardensync runs on, `projectRoot`, and `git` from the repository
   // holding `projectRoot`.

@@ -100,6 +100,9 @@ public:
   // for the second step. Errors go to the diagnostics, positioned; a template that needs a value
   // gardensync does not have (provider outputs) is left as written and an error only if read.
   void render(YAML::Node& node, std::string_view keyPath, const tmpl::Scope& scope);
+  // Records that `node`, made by the loader (a converted Module's action), is where `origin` is.
+  void place(const YAML::Node& node, const YAML::Node& origin) { placed_.emplace_back(node, position(origin)); }
+
   // Leaves the templates under `node` unresolved, and reading them no error: for configs that do
   // not apply (a provider of another environment), which Garden does not resolve either.
   void skipTemplates(const YAML::Node& node);

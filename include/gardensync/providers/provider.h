@@ -44,6 +44,9 @@ struct DeployPlan {
   std::string image;      // the image it runs, when the Deploy names one
   DeployOutcome outcome = DeployOutcome::Created;
   std::shared_ptr<const PlanDetails> details;
+  // Whether syncs can run in what it deploys: false for an exec Deploy's local command, whose
+  // replacement stops no sync.
+  bool hostsSyncs = true;
 };
 
 // Where the Mutagen daemon's helpers live and which programs they run.

@@ -70,7 +70,8 @@ std::vector<PlannedSession> planSessions(const config::ProjectConfig& config,
                                          const EndpointFunction& endpoint, const PlanOptions& options = {});
 
 // The Deploys `--sync` selects: "*" (or an empty list) means every Deploy with sync paths.
-// Throws UsageError for unknown names or named Deploys without sync paths.
+// Throws UsageError for unknown names or named Deploys without sync paths (but exec Deploys, whose
+// sync mode is what `${this.mode}` makes of them).
 std::vector<const config::Action*> selectSyncDeploys(const config::ProjectConfig& config,
                                                      const std::vector<std::string>& names);
 

@@ -65,7 +65,8 @@ int runInteractive(const std::vector<std::string>& argv, const Environment& envi
 // Starts argv detached from this process (new session, stdio to /dev/null or `logFile`), so it
 // outlives gardensync. Returns its pid.
 int spawnDetached(const std::vector<std::string>& argv, const Environment& environment,
-                  const std::optional<std::filesystem::path>& logFile);
+                  const std::optional<std::filesystem::path>& logFile,
+                  const std::optional<std::filesystem::path>& workingDirectory = std::nullopt);
 
 // The full path of `program` on PATH, if any.
 std::optional<std::filesystem::path> findOnPath(const std::string& program);

@@ -30,7 +30,7 @@ std::string key(std::string_view kind, std::string_view name) {
 }  // namespace
 
 void ActionRegistry::add(const YAML::Node& document, const std::filesystem::path& configFile,
-                         const std::string& displayFile) {
+                         const std::string& displayFile, const Value& rendered) {
   if (!document.IsMap()) return;
   const YAML::Node kind = child(document, "kind");
   const YAML::Node name = child(document, "name");
@@ -46,9 +46,17 @@ void ActionRegistry::add(const YAML::Node& document, const std::filesystem::path
   const YAML::Node source = child(document, "source");
   if (child(source, "path").IsScalar())
     action.sourcePath = (action.sourcePath / child(source, "path").Scalar()).lexically_normal();
+  // An exec Build runs in a copy of its sources unless `buildAtSource` (providers/local_exec.h).
+  action.buildPath = action.sourcePath;
+  const YAML::Node type = child(document, "type");
+  const YAML::Node atSource = child(document, "buildAtSource");
+  if (lowerKind == "build" && type.IsScalar() && type.Scalar() == "exec" && !projectRoot.empty() &&
+      !(atSource.IsScalar() && atSource.Scalar() == "true"))
+    action.buildPath = projectRoot / ".garden" / "build" / action.name;
   const YAML::Node disabled = child(document, "disabled");
   action.disabled = disabled.IsScalar() && disabled.Scalar() == "true";
   action.document = document;
+  action.rendered = rendered;
   actions_.emplace(key(action.kind, action.name), std::move(action));
 }
 
@@ -108,8 +116,7 @@ Value describeAction(const TemplateAction& action, const CommandInfo& command, c
   description["kind"] = action.kind;
   description["mode"] = actionMode(command, action.kind, action.name);
   description["sourcePath"] = action.sourcePath.string();
-  // gardensync builds in the source folder; Garden's separate build folder does not exist.
-  description["buildPath"] = action.sourcePath.string();
+  description["buildPath"] = action.buildPath.string();
   description["disabled"] = action.disabled;
   description["var"] = variables;
   return description;

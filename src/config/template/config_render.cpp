@@ -158,6 +158,7 @@ void resolveActionVariables(tmpl::TemplateAction& action, const TemplateContext&
   Diagnostics diagnostics;
   YamlReader reader(action.displayFile, diagnostics, &templates);
   TemplateContext scope = templates;
+  scope.rendered = action.rendered;
   resolveInto(reader, parseVariableDefinitions(reader, action.document, ""), scope);
   resolveInto(reader, actionVarfiles(reader, action, scope), scope);
   action.variables = tmpl::Value::object();
@@ -214,41 +215,74 @@ void renderProviders(YamlReader& reader, YAML::Node projectDoc, const std::strin
 }
 
 void registerTemplateAction(TemplateContext& templates, const YAML::Node& document, const fs::path& file,
-                            const std::string& displayFile) {
+                            const std::string& displayFile, const tmpl::Value& rendered) {
   if (!templates.actions) {
     templates.actions = std::make_shared<tmpl::ActionRegistry>();
+    templates.actions->projectRoot = templates.projectRoot;
     templates.actions->resolveVariables = [&templates](tmpl::TemplateAction& action) {
       resolveActionVariables(action, templates);
     };
   }
-  templates.actions->add(document, file, displayFile);
+  templates.actions->add(document, file, displayFile, rendered);
 }
 
-void renderAction(YamlReader& reader, YAML::Node document, TemplateContext& templates) {
-  if (!document.IsMap()) return;
+namespace {
+
+// The action registered for `document`, with its variables resolved and their errors reported.
+struct ActionScopeParts {
+  tmpl::TemplateAction* action = nullptr;
+  const tmpl::Value* variables = nullptr;
+  tmpl::Value self;
+  const tmpl::Value* rendered = nullptr;
+};
+
+ActionScopeParts actionScopeParts(YamlReader& reader, const YAML::Node& document, TemplateContext& templates) {
+  ActionScopeParts parts;
   const YAML::Node kind = YamlReader::child(document, "kind");
   const YAML::Node name = YamlReader::child(document, "name");
-  tmpl::TemplateAction* action = nullptr;
   if (templates.actions && kind.IsScalar() && name.IsScalar()) {
     std::string lowerKind = kind.Scalar();
     for (char& c : lowerKind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    action = templates.actions->find(lowerKind, name.Scalar());
+    parts.action = templates.actions->find(lowerKind, name.Scalar());
   }
-  const tmpl::Value* variables = action ? templates.actions->variablesOf(*action) : nullptr;
-  if (action) {
-    for (auto& issue : action->errors) reader.report(std::move(issue));
-    action->errors.clear();
+  parts.variables = parts.action ? templates.actions->variablesOf(*parts.action) : nullptr;
+  if (parts.action) {
+    for (auto& issue : parts.action->errors) reader.report(std::move(issue));
+    parts.action->errors.clear();
   }
-  const tmpl::Value self = action && variables ? tmpl::describeAction(*action, templates.command, *variables) : nullptr;
-  const tmpl::ContextScope scope(templates, variables, self);
-  // `disabled` first: a disabled action is not resolved further, as it is not used.
+  parts.rendered = parts.action ? &parts.action->rendered : nullptr;
+  parts.self = parts.action && parts.variables
+                   ? tmpl::describeAction(*parts.action, templates.command, *parts.variables)
+                   : tmpl::Value(nullptr);
+  return parts;
+}
+
+}  // namespace
+
+bool renderDisabled(YamlReader& reader, YAML::Node document, TemplateContext& templates) {
+  if (!document.IsMap()) return false;
+  bool written = false;
+  for (const auto& entry : document)
+    written = written || (entry.first.IsScalar() && entry.first.Scalar() == "disabled");
+  if (!written) return false;
+  const ActionScopeParts parts = actionScopeParts(reader, document, templates);
+  const tmpl::ContextScope scope(templates, parts.variables, parts.self, parts.rendered);
+  bool disabled = false;
   for (const auto& entry : document) {
     if (!entry.first.IsScalar() || entry.first.Scalar() != "disabled") continue;
     YAML::Node value = entry.second;
     reader.render(value, "disabled", scope);
-    if (value.IsScalar() && value.Scalar() == "true") return;
+    disabled = value.IsScalar() && value.Scalar() == "true";
   }
-  // Garden does not template an action's kind, type and name; variables were resolved above.
+  return disabled;
+}
+
+void renderAction(YamlReader& reader, YAML::Node document, TemplateContext& templates) {
+  if (!document.IsMap()) return;
+  const ActionScopeParts parts = actionScopeParts(reader, document, templates);
+  const tmpl::ContextScope scope(templates, parts.variables, parts.self, parts.rendered);
+  // Garden does not template an action's kind, type and name; variables were resolved above, and
+  // `disabled` by renderDisabled.
   static const std::set<std::string> kNotRendered{"kind", "type", "name", "disabled", "variables", "varfiles"};
   for (const auto& entry : document) {
     if (!entry.first.IsScalar() || kNotRendered.count(entry.first.Scalar())) continue;

@@ -68,8 +68,10 @@ std::string kindTitle(const std::string& kind) {
 
 ContextScope::ContextScope(const TemplateContext& context) : ContextScope(context, nullptr, nullptr) {}
 
-ContextScope::ContextScope(const TemplateContext& context, const Value* variables, Value thisAction)
-    : context_(context), variables_(variables), this_(std::move(thisAction)) {
+ContextScope::ContextScope(const TemplateContext& context, const Value* variables, Value thisAction,
+                           const Value* rendered)
+    : context_(context), variables_(variables), this_(std::move(thisAction)),
+      rendered_(rendered ? rendered : &context.rendered) {
   const auto now = std::chrono::system_clock::now();
   const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   const std::string iso = toIsoString(ms);
@@ -110,12 +112,21 @@ Lookup ContextScope::lookup(const std::vector<Value>& keys) const {
     return Lookup::unsupported(
         "provider outputs and configs come from Garden's plugins, which gardensync does not run; use a variable "
         "instead");
-  if (root == "modules")
-    return Lookup::unsupported("modules are Garden 0.12 configs, which gardensync does not load");
-  if (root == "inputs" || root == "parent" || root == "template")
-    return Lookup::missing(fmt::format("`{}` is only known in configs rendered from a ConfigTemplate (kind: "
-                                       "RenderTemplate), which gardensync skips",
-                                       root));
+  if (root == "modules") {
+    // Garden 0.13 converts a module into a Build named like it (config/module_conversion.h): its
+    // outputs, version and path are that Build's.
+    std::vector<Value> asAction{"actions", "build"};
+    asAction.insert(asAction.end(), keys.begin() + 1, keys.end());
+    if (asAction.size() > 3 && name(asAction[3]) == "path") asAction[3] = "sourcePath";
+    return lookupAction(asAction, 1);
+  }
+  if (root == "inputs" || root == "parent" || root == "template") {
+    if (!rendered_->is_object() || !rendered_->contains(root))
+      return Lookup::missing(
+          fmt::format("`{}` is only known in configs rendered from a ConfigTemplate (kind: RenderTemplate)", root));
+    if (root == "inputs") return lookupIn((*rendered_)[root], keys, 1, "inputs");
+    return lookupFixed((*rendered_)[root], keys, root);
+  }
   if (root == "item") return Lookup::missing("`item` is only known inside $forEach ($return, $filter)");
   return unknownKey(root, "the template context", kRootKeys);
 }

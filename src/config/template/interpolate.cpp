@@ -58,8 +58,10 @@ public:
       }
       // gardensync fills in build outputs after the build by replacing the reference in the text,
       // so it must stand alone: `${actions.build.api.outputs.version}`, not inside an expression.
-      const auto keys = staticKeys(*part.expression);
-      if (!keys || keys->size() < 4 || part.optional)
+      // A key may be computed (`actions.build["${parent.name}"].outputs.x`, as Garden's config
+      // templates write it): the lookup has named the build by now.
+      const Expression& reference = *part.expression;
+      if (reference.kind != ExpressionKind::Lookup || reference.keys.size() < 3 || part.optional)
         throw TemplateError(
             fmt::format("{}: a build output can only be used as a reference by itself, "
                         "`${{actions.build.<name>.outputs.<output>}}`; gardensync fills it in after the build",

@@ -96,5 +96,38 @@ TEST(ActionGraph, TwoCyclesThroughOneActionAreEachReported) {
                           "deploy.d000001"));
 }
 
+// A skipped action (a Test, a terraform Deploy) is in the order, where it is reached, but what
+// only it needs is not: nothing builds the image of a Test gardensync does not run.
+TEST(ActionGraph, TheDependenciesOfASkippedActionAreNotFollowed) {
+  std::vector<Action> actions(5);
+  const char* names_[] = {"api", "unit", "test-image", "infra", "api-image"};
+  const ActionKind kinds[] = {ActionKind::Deploy, ActionKind::Test, ActionKind::Build, ActionKind::Deploy,
+                              ActionKind::Build};
+  for (size_t i = 0; i < actions.size(); ++i) {
+    actions[i].kind = kinds[i];
+    actions[i].name = names_[i];
+  }
+  actions[1].skipReason = "gardensync does not run Test actions";
+  actions[3].skipReason = "gardensync does not deploy terraform Deploys";
+  actions[0].dependencies = {{ActionKind::Test, "unit", {}}, {ActionKind::Deploy, "infra", {}},
+                             {ActionKind::Build, "api-image", {}}};
+  actions[1].dependencies = {{ActionKind::Build, "test-image", {}}};
+  actions[3].dependencies = {{ActionKind::Build, "api-image", {}}};
+  EXPECT_TRUE(check(actions).empty());
+  EXPECT_THAT(names(dependencyOrder({&actions[0]}, actions)), ElementsAre("unit", "infra", "api-image", "api"));
+}
+
+TEST(ActionGraph, RunAndTestDependenciesMustExistUnlessDisabled) {
+  std::vector<Action> actions(1);
+  actions[0].kind = ActionKind::Deploy;
+  actions[0].name = "api";
+  actions[0].dependencies = {{ActionKind::Run, "seed", {"f.yml", 3, 5}, "dependencies[0]"},
+                             {ActionKind::Test, "off", {"f.yml", 4, 5}, "dependencies[1]"}};
+  std::vector<ConfigIssue> errors;
+  checkActionGraph(actions, {"test.off"}, errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].format(), "f.yml:3:5: dependencies[0]: deploy.api depends on run.seed, which is not defined");
+}
+
 }  // namespace
 }  // namespace gardensync::config

@@ -134,10 +134,8 @@ TEST(Loader, GraphErrorsDuplicatesUnknownDependenciesCyclesAndKinds) {
       "Test, Workflow, Module, Command, ConfigTemplate or RenderTemplate)",
       // At the duplicate's name, naming the first definition.
       "project.garden.yml:23:7: name: Deploy \"web\" is already defined at project.garden.yml:15:1",
-      // The YAML index: test.unit, skipped, is entry 0.
+      // The YAML index: test.unit is entry 0.
       "project.garden.yml:18:27: dependencies[1]: deploy.web depends on build.nope, which is not defined",
-      // A template reference to a disabled Build: where the reference is written.
-      "project.garden.yml:44:10: spec.image: deploy.uses-off depends on build.off, which is not defined",
       "project.garden.yml:5:1: dependencies: dependency cycle: build.a -> build.b -> build.a"));
 }
 

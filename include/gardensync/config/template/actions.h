@@ -29,8 +29,10 @@ struct TemplateAction {
   std::filesystem::path configFile;
   std::string displayFile;           // as errors show it
   std::filesystem::path sourcePath;  // the config file's folder, or its `source.path`
+  std::filesystem::path buildPath;   // where it is built: an exec Build's copy, else sourcePath
   bool disabled = false;             // `disabled: true` as written
   YAML::Node document;
+  Value rendered = nullptr;  // from a ConfigTemplate: {inputs, parent, template}; else null
 
   enum class State { Pending, Resolving, Resolved };
   State state = State::Pending;
@@ -42,7 +44,8 @@ class ActionRegistry {
 public:
   // Registers a Build, Deploy, Run or Test document; others, and documents without a plain name,
   // are ignored.
-  void add(const YAML::Node& document, const std::filesystem::path& configFile, const std::string& displayFile);
+  void add(const YAML::Node& document, const std::filesystem::path& configFile, const std::string& displayFile,
+           const Value& rendered = nullptr);
 
   TemplateAction* find(std::string_view kind, std::string_view name);
   std::vector<std::string> names(std::string_view kind) const;
@@ -51,6 +54,8 @@ public:
   // request for the same action (a cycle) returns null.
   const Value* variablesOf(TemplateAction& action);
   std::function<void(TemplateAction&)> resolveVariables;
+  // The project root, for the build folder of exec Builds (`.garden/build/<name>`).
+  std::filesystem::path projectRoot;
 
 private:
   std::map<std::string, TemplateAction> actions_;  // by "<kind>.<name>"

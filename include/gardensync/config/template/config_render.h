@@ -43,12 +43,18 @@ void renderProviders(YamlReader& reader, YAML::Node projectDoc, const std::strin
 
 // Registers an action document for `${actions.<kind>.<name>.*}`; creates templates.actions on
 // first use. Call for every document before rendering any.
+// `rendered` is the {inputs, parent, template} of a config rendered from a ConfigTemplate.
 void registerTemplateAction(TemplateContext& templates, const YAML::Node& document, const std::filesystem::path& file,
-                            const std::string& displayFile);
+                            const std::string& displayFile, const tmpl::Value& rendered = nullptr);
 
-// Renders a Build or Deploy document in place with the action's context: its variables and
-// varfiles over the project's, `${this.*}`. `disabled` is rendered first; a disabled action is
-// rendered no further.
+// Renders the `disabled` key of an action document in place, in the action's context, and returns
+// whether the action is disabled. Call it first: a disabled action other than a Build is not
+// rendered further, as Garden does not use it.
+bool renderDisabled(YamlReader& reader, YAML::Node document, TemplateContext& templates);
+
+// Renders a Build, Deploy, Run or Test document in place with the action's context: its variables
+// and varfiles over the project's, `${this.*}`. Everything but kind, type, name, disabled,
+// variables and varfiles.
 void renderAction(YamlReader& reader, YAML::Node document, TemplateContext& templates);
 
 }  // namespace gardensync::config

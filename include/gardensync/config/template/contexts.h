@@ -2,7 +2,8 @@
 // username, usernameLowerCase, platform, arch, projectPath, artifactsPath), project.name,
 // environment.{name,namespace,fullName}, var.* and variables.*, git.*, command.*, datetime.*,
 // actions.<kind>.<name>.* (with Garden's `runtime.*` and `action.*` aliases), and in an action
-// `this.*`. secrets.* is known but has no values: they live in Garden Cloud. A missing key names
+// `this.*`, and in configs rendered from a ConfigTemplate `inputs.*`, `parent.name` and
+// `template.name`. secrets.* is known but has no values: they live in Garden Cloud. A missing key names
 // the closest keys there are.
 #pragma once
 
@@ -17,8 +18,11 @@ namespace gardensync::config::tmpl {
 class ContextScope : public Scope {
 public:
   explicit ContextScope(const TemplateContext& context);
-  // An action's scope: `variables` (its own over the project's) and `thisAction` (describeAction).
-  ContextScope(const TemplateContext& context, const Value* variables, Value thisAction);
+  // An action's scope: `variables` (its own over the project's) and `thisAction` (describeAction);
+  // `rendered` ({inputs, parent, template}) for a config rendered from a ConfigTemplate, else
+  // context.rendered.
+  ContextScope(const TemplateContext& context, const Value* variables, Value thisAction,
+               const Value* rendered = nullptr);
 
   Lookup lookup(const std::vector<Value>& keys) const override;
 
@@ -30,6 +34,7 @@ private:
   const TemplateContext& context_;
   const Value* variables_ = nullptr;  // an action's; null: context_.variables
   Value this_;                        // null outside an action
+  const Value* rendered_ = nullptr;   // inputs, parent and template: null outside rendered configs
   Value datetime_;
 };
 
