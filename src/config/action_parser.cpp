@@ -333,6 +333,15 @@ std::optional<Action> parseAction(YamlReader& reader, const YAML::Node& doc, con
   }
   action.name = *name;
   action.type = *type;
+  // Garden's `source.path`: the action's source folder, below the one of its config file.
+  const YAML::Node source = YamlReader::child(doc, "source");
+  if (source.IsDefined() && !source.IsNull() && reader.isMap(source, "source")) {
+    if (auto path = reader.plainString(source, "path", "source"))
+      action.dir = (action.dir / *path).lexically_normal();
+    if (YamlReader::child(source, "repository").IsDefined())
+      reader.warning(YamlReader::child(source, "repository"), "source.repository",
+                     "gardensync does not fetch remote sources; the action's folder is used");
+  }
   const auto skipReason = skipReasonFor(action.kind, action.type);
   if (!skipReason) {
     const auto types = gardenActionTypes(action.kind);

@@ -40,7 +40,7 @@ TEST(LocalExec, BuildAndWorkingFoldersFollowGarden) {
   EXPECT_EQ(buildPathOf(f.config, f.build("tools")), root);
   // A Deploy runs where the Build it names was built, else in its own folder.
   EXPECT_EQ(execWorkingDirectory(f.config, f.deploy("migrate")), root / ".garden/build/gen");
-  EXPECT_EQ(execWorkingDirectory(f.config, f.deploy("server")), root);
+  EXPECT_EQ(execWorkingDirectory(f.config, f.deploy("server")), root / "sub");  // its source.path
 }
 
 TEST(LocalExec, AStatusCommandThatSucceedsLeavesTheDeployAlone) {
