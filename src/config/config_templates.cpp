@@ -222,9 +222,21 @@ private:
         YAML::Node value = YamlReader::child(config, key);
         if (value.IsDefined()) reader.render(value, key, scope);
       }
-      fs::path folder = render.file.parent_path();
-      if (auto sub = reader.string(config, "path", "")) folder = (folder / *sub).lexically_normal();
-      out.push_back({config, folder / render.file.filename(), configTemplate.display, i, rendered});
+      // The config's `path` (a folder below the RenderTemplate's) becomes its source folder, in
+      // front of a `source.path` of its own.
+      SourceDocument rendered_config{config, render.file, configTemplate.display, i, rendered};
+      if (auto sub = reader.string(config, "path", ""); sub && !sub->empty()) {
+        YAML::Node source = YamlReader::child(config, "source");
+        const YAML::Node own = YamlReader::child(source, "path");
+        const std::string path = own.IsScalar() ? (fs::path(*sub) / own.Scalar()).generic_string() : *sub;
+        if (!source.IsMap()) {
+          config["source"] = YAML::Node(YAML::NodeType::Map);
+          rendered_config.origins.emplace_back(config["source"], YamlReader::child(config, "path"));
+        }
+        config["source"]["path"] = path;
+        rendered_config.origins.emplace_back(config["source"]["path"], YamlReader::child(config, "path"));
+      }
+      out.push_back(std::move(rendered_config));
     }
   }
 

@@ -3,8 +3,8 @@
 // (`inputsSchemaPath`); each RenderTemplate names a template, gives `inputs` (and a `matrix` of
 // them) and gets one copy of every config, in which `${inputs.*}`, `${parent.name}` (the
 // RenderTemplate's name) and `${template.name}` resolve. The copies count as written in the
-// RenderTemplate's folder (or the config's `path` below it); their positions are in the
-// ConfigTemplate's file, where they are written. A 0.12 `kind: Module, type: templated` renders
+// RenderTemplate's file, in its folder (or the config's `path` below it, as a `source.path`);
+// their positions are in the ConfigTemplate's file, where they are written. A 0.12 `kind: Module, type: templated` renders
 // the same way.
 #pragma once
 
