@@ -14,6 +14,9 @@
 namespace gardensync::cli {
 
 bool watcherWanted() {
+#ifndef __linux__
+  return false;  // Mutagen watches recursively by itself on macOS; the watcher uses inotify
+#endif
   const char* value = std::getenv("GARDENSYNC_WATCHER");
   if (!value) return true;
   const std::string text = util::trim(value);

@@ -1,5 +1,11 @@
 #include "gardensync/watch/inotify_tree.h"
 
+#include "gardensync/util/error.h"
+
+// inotify is Linux's. Elsewhere (macOS) Mutagen watches recursively by itself, gardensync plans
+// sessions without its watcher (cli/watcher_control.cpp), and this unit only says so if asked.
+#ifdef __linux__
+
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -8,8 +14,6 @@
 #include <cstring>
 
 #include <fmt/format.h>
-
-#include "gardensync/util/error.h"
 
 namespace gardensync::watch {
 
@@ -133,3 +137,19 @@ std::vector<TreeEvent> InotifyTree::read() {
 }
 
 }  // namespace gardensync::watch
+
+#else  // not Linux
+
+namespace gardensync::watch {
+
+InotifyTree::InotifyTree() {
+  throw Error("gardensync's file watcher needs Linux (inotify)", "set GARDENSYNC_WATCHER=off");
+}
+InotifyTree::~InotifyTree() = default;
+void InotifyTree::addRoot(size_t, const std::filesystem::path&, IgnoreMatcher) {}
+void InotifyTree::rewatch() {}
+std::vector<TreeEvent> InotifyTree::read() { return {}; }
+
+}  // namespace gardensync::watch
+
+#endif

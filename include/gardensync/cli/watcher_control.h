@@ -13,7 +13,7 @@
 
 namespace gardensync::cli {
 
-// False when GARDENSYNC_WATCHER is "off", "0", "false" or "no".
+// False when GARDENSYNC_WATCHER is "off", "0", "false" or "no", and on systems other than Linux.
 bool watcherWanted();
 
 // Whether `session` relies on the watcher for its local changes.

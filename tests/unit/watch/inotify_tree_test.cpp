@@ -9,6 +9,9 @@
 
 #include "gardensync/util/temp_dir.h"
 
+// inotify is Linux's; elsewhere the watcher is not used (cli/watcher_control.cpp).
+#ifdef __linux__
+
 namespace gardensync::watch {
 namespace {
 
@@ -109,3 +112,5 @@ TEST(InotifyTree, OneFolderInTwoSessionsReportsToBoth) {
 
 }  // namespace
 }  // namespace gardensync::watch
+
+#endif  // __linux__
