@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gardensync/cli/services.h"
 #include "gardensync/config/loader.h"
 #include "gardensync/config/variables.h"
 #include "gardensync/util/error.h"
@@ -65,5 +66,7 @@ const config::ProjectConfig& Context::project() {
   for (const auto& warning : project_->warnings) spdlog::warn("{}", warning);
   return *project_;
 }
+
+const Services& Context::services() const { return services_ ? *services_ : systemServices(); }
 
 }  // namespace gardensync::cli

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gardensync/cli/commands.h"
+#include "gardensync/cli/services.h"
 #include "gardensync/cli/deploy_runner.h"
 #include "gardensync/cli/watcher_control.h"
 #include "gardensync/config/action_graph.h"
@@ -114,7 +115,7 @@ void runDeploy(Context& context, const DeployFlags& flags) {
     for (const config::Action* deploy : syncDeploys)
       if (std::find(deploys.begin(), deploys.end(), deploy) == deploys.end()) deploys.push_back(deploy);
   }
-  const auto provider = providers::makeProvider(config);
+  const auto provider = context.services().provider(config);
   const std::vector<sync::PlannedSession> sessions =
       sync::planSessions(config, syncDeploys, [&](const auto& deploy, const auto& path, const auto& name) {
         return provider->syncEndpoint(deploy, path, name);

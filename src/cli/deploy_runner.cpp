@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gardensync/cli/engine.h"
+#include "gardensync/cli/services.h"
 #include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/sync_control.h"
 #include "gardensync/cli/watcher_control.h"
@@ -137,7 +138,7 @@ nlohmann::json skippedJson(const std::vector<const config::Action*>& skipped) {
 void runDeployment(Context& context, const std::vector<const config::Action*>& deploys,
                    const std::vector<sync::PlannedSession>& sessions, bool detach) {
   const config::ProjectConfig& config = context.project();
-  const auto provider = providers::makeProvider(config);
+  const auto provider = context.services().provider(config);
   provider->checkAvailable();
   std::optional<util::FileLock> writer(lockProject(context));
 
@@ -160,7 +161,7 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   std::optional<Engine> engine;
   std::vector<mutagen::SessionStatus> running, stale;
   if (!sessions.empty() || !freshDeploys.empty()) {
-    engine = openEngine(context, true, false);  // refreshWatcher below
+    engine = context.services().engine(context, true, false);  // refreshWatcher below
     mutagen::SessionClient client(*engine->mutagen);
     std::vector<std::string> touched(syncDeploys.begin(), syncDeploys.end());
     touched.insert(touched.end(), freshDeploys.begin(), freshDeploys.end());

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gardensync/cli/commands.h"
+#include "gardensync/cli/services.h"
 #include "gardensync/providers/provider.h"
 #include "gardensync/util/error.h"
 #include "gardensync/util/text.h"
@@ -28,7 +29,7 @@ void addExecCommand(CLI::App& app, Context& context) {
               "Prints the command's output; exits with its exit code. On a cluster it runs in the container\n"
               "that the Deploy's defaultTarget names (a container Deploy: its own).");
   cmd->callback([&context, deploy, command] {
-    const auto provider = providers::makeProvider(context.project());
+    const auto provider = context.services().provider(context.project());
     const auto result = provider->exec(requireDeploy(context, *deploy), *command);
     if (!result.stdoutText.empty()) ui::printLine(result.stdoutText.back() == '\n'
                                                       ? result.stdoutText.substr(0, result.stdoutText.size() - 1)
@@ -50,7 +51,7 @@ void addLogsCommand(CLI::App& app, Context& context) {
   cmd->callback([&context, deploy, tail] {
     const config::Action* action = context.project().find(config::ActionKind::Deploy, *deploy);
     if (!action) throw UsageError(fmt::format("no Deploy named \"{}\"", *deploy), "`gardensync validate --output json` lists them");
-    std::string text = providers::makeProvider(context.project())->logs(*action, *tail);
+    std::string text = context.services().provider(context.project())->logs(*action, *tail);
     if (!text.empty() && text.back() == '\n') text.pop_back();
     if (!text.empty()) ui::printLine(text);
   });

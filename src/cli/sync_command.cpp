@@ -6,6 +6,7 @@
 
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/engine.h"
+#include "gardensync/cli/services.h"
 #include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/sync_control.h"
 #include "gardensync/cli/watcher_control.h"
@@ -75,7 +76,7 @@ void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& 
 void runStatus(Context& context, const std::vector<std::string>& names) {
   const auto project = context.identity();
   checkDeployNames(context, names);
-  Engine engine = openEngine(context, true);
+  Engine engine = context.services().engine(context, true, true);
   mutagen::SessionClient client(*engine.mutagen);
   const auto sessions = projectSessions(client, project.name, names);
   printSessions(context, sessions, watcherState(engine, sessions));
@@ -94,7 +95,7 @@ void runStop(Context& context, const std::vector<std::string>& names) {
   context.identity();
   checkDeployNames(context, names);
   const util::FileLock writer = lockProject(context);
-  Engine engine = openEngine(context, true, false);
+  Engine engine = context.services().engine(context, true, false);
   const size_t stopped = stopSessions(context, engine, names);
   refreshWatcher(engine, context.identity().name, true);
   if (context.json()) ui::printJson({{"stopped", stopped}});
@@ -105,7 +106,7 @@ void runStop(Context& context, const std::vector<std::string>& names) {
 void runStart(Context& context, const std::vector<std::string>& names, bool restart) {
   const auto& config = context.project();
   const auto deploys = sync::selectSyncDeploys(config, names);
-  const auto provider = providers::makeProvider(config);
+  const auto provider = context.services().provider(config);
   provider->checkAvailable();
   const util::FileLock writer = lockProject(context);
   std::vector<std::string> deployNames;
@@ -120,7 +121,7 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
     ui::StatusLine status;
     provider->prepareSyncTargets(planned, [&status](const std::string& line) { status.show(line); });
   }
-  Engine engine = openEngine(context, true, false);  // refreshWatcher below
+  Engine engine = context.services().engine(context, true, false);  // refreshWatcher below
   mutagen::SessionClient client(*engine.mutagen);
   // Ask before stopping anything: a refusal must leave the running syncs as they are.
   auto running = projectSessions(client, config.project.name, deployNames);
@@ -144,12 +145,12 @@ void runCleanup(Context& context, const std::vector<std::string>& names) {
   const auto project = context.identity();
   checkDeployNames(context, names);
   const util::FileLock writer = lockProject(context);
-  Engine engine = openEngine(context, true, false);
+  Engine engine = context.services().engine(context, true, false);
   const size_t stopped = stopSessions(context, engine, names);
   refreshWatcher(engine, project.name, true);
   std::vector<std::string> removed;
   if (context.configLoaded()) {
-    const auto provider = providers::makeProvider(context.project());
+    const auto provider = context.services().provider(context.project());
     provider->checkAvailable();
     removed = provider->cleanup(names);
   } else {

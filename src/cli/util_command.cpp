@@ -1,5 +1,6 @@
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/engine.h"
+#include "gardensync/cli/services.h"
 #include "gardensync/util/process.h"
 #include "gardensync/watch/watcher_process.h"
 
@@ -11,7 +12,7 @@ int runMutagenPassThrough(Context& context, const std::vector<std::string>& args
   // `daemon ...` manages the daemon itself; everything else needs it running (with gardensync's
   // environment, not whatever a Mutagen autostart would inherit).
   const bool daemonCommand = !args.empty() && args.front() == "daemon";
-  Engine engine = openEngine(context, !daemonCommand);
+  Engine engine = context.services().engine(context, !daemonCommand, true);
   if (daemonCommand && args.size() >= 2 && args[1] == "stop") {
     watch::stopWatcher(engine.dataDir.path);  // it has nothing to flush without the daemon
     engine.mutagen->stopDaemon();

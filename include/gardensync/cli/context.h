@@ -28,6 +28,8 @@ struct GlobalOptions {
 // subcommand names ("sync stop") and every option and argument given, by its long name.
 config::CommandInfo describeCommand(const CLI::App& app);
 
+struct Services;  // cli/services.h
+
 class Context {
 public:
   // `options` is filled by the parser; the context reads it when a command runs.
@@ -49,6 +51,10 @@ public:
   const std::vector<std::string>& passThroughArgs() const { return passThrough_; }
   void setPassThroughArgs(std::vector<std::string> args) { passThrough_ = std::move(args); }
 
+  // How commands reach Docker, a cluster and Mutagen: the system's unless set (by tests).
+  const Services& services() const;
+  void setServices(const Services& services) { services_ = &services; }
+
   // A command that forwards another program's exit code sets it here.
   int exitCode() const { return exitCode_; }
   void setExitCode(int code) { exitCode_ = code; }
@@ -57,6 +63,7 @@ private:
   const GlobalOptions& options_;
   std::vector<std::string> passThrough_;
   int exitCode_ = 0;
+  const Services* services_ = nullptr;
   std::optional<config::ProjectConfig> project_;
   std::optional<config::ProjectIdentity> identity_;
 };
