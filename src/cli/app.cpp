@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "gardensync/cli/command_path.h"
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/helper_commands.h"
 #include "gardensync/util/error.h"
@@ -60,9 +62,12 @@ int run(int argc, char** argv) {
     ui::initLogging(options.logLevel);
     options.command = describeCommand(app);
   });
+  addCompletionCommand(app, context);
   addDeployCommand(app, context);
   addExecCommand(app, context);
+  addGetCommands(app, context);
   addLogsCommand(app, context);
+  addSchemaCommand(app, context);
   addSyncCommands(app, context);
   addUtilCommands(app, context);
   addValidateCommand(app, context);
@@ -78,6 +83,15 @@ int run(int argc, char** argv) {
       break;
     }
   }
+  const CommandPath command = findCommand(app, args);
+  if (command.unknown) {
+    ui::initLogging(options.logLevel);
+    ui::printError(fmt::format("unknown command \"{}\" for `{}`{}", *command.unknown, command.path,
+                               command.suggestion ? fmt::format(" (did you mean `{} {}`?)", command.path, *command.suggestion)
+                                                  : ""),
+                   fmt::format("`{} --help` lists its commands", command.path));
+    return 2;
+  }
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
 
   const util::TerminationSignals signals;
@@ -90,7 +104,7 @@ int run(int argc, char** argv) {
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == 0) return app.exit(e);
-      ui::printError(e.what(), "run `gardensync --help` for usage");
+      ui::printError(e.what(), fmt::format("run `{} --help` for its options", command.path));
       return 2;
     }
   } catch (const ConfigError& e) {

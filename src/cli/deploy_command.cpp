@@ -112,6 +112,17 @@ void runDeploy(Context& context, const DeployFlags& flags) {
     }
     if (names.empty()) names = flags.names;
     syncDeploys = sync::selectSyncDeploys(config, names);
+    if (syncDeploys.empty()) {
+      std::string deployNames;
+      for (const config::Action* deploy : config.deploys()) deployNames += (deployNames.empty() ? "" : ", ") + deploy->name;
+      throw UsageError(fmt::format("--sync{}: no Deploy in this project has sync paths (spec.sync.paths), so there is "
+                                   "nothing to sync",
+                                   flags.sync.empty() ? "" : "=" + flags.sync.front()),
+                       deployNames.empty() ? "the project has no Deploy actions"
+                                           : fmt::format("add spec.sync.paths to one of its Deploys ({}), or deploy "
+                                                         "without --sync",
+                                                         deployNames));
+    }
     for (const config::Action* deploy : syncDeploys)
       if (std::find(deploys.begin(), deploys.end(), deploy) == deploys.end()) deploys.push_back(deploy);
   }

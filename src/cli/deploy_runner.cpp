@@ -16,6 +16,7 @@
 #include "gardensync/cli/watcher_control.h"
 #include "gardensync/config/action_graph.h"
 #include "gardensync/config/template.h"
+#include "gardensync/providers/build_output.h"
 #include "gardensync/providers/provider.h"
 #include "gardensync/ui/terminal.h"
 #include "gardensync/ui/output.h"
@@ -83,7 +84,11 @@ std::vector<config::Action> buildAll(const config::ProjectConfig& config, const 
     }
     spdlog::info("build {}: checking", action->name);
     const config::Action build = withBuildOutputs(*action, outputs);
-    auto result = provider.build(build, [](std::string_view chunk) { spdlog::debug("{}", chunk); });
+    auto result = provider.build(build, [&action](std::string_view line) {
+      // The steps show a long build's progress; what they print is for --log-level debug.
+      if (providers::isBuildStepLine(line)) spdlog::info("build {}: {}", action->name, line);
+      else if (!line.empty()) spdlog::debug("{}", line);
+    });
     outputs[action->name + ".deploymentImageId"] = result.imageId;
     outputs[action->name + ".version"] = result.version;
     spdlog::info("build {}: {} ({})", action->name, result.imageId, result.built ? "built" : "up to date");
@@ -95,8 +100,20 @@ bool freshContainer(DeployOutcome outcome) {
   return outcome == DeployOutcome::Created || outcome == DeployOutcome::Replaced;
 }
 
+std::string joinPorts(const std::vector<std::string>& ports) {
+  std::string text;
+  for (const auto& port : ports) text += (text.empty() ? "" : ", ") + port;
+  return text.empty() ? "-" : text;
+}
+
 void printResult(Context& context, const std::vector<providers::DeployPlan>& plans,
-                 const std::vector<ui::SessionView>& views, const std::vector<const config::Action*>& skipped) {
+                 const std::vector<providers::DeployState>& states, const std::vector<ui::SessionView>& views,
+                 const std::vector<const config::Action*>& skipped) {
+  auto portsOf = [&states](const std::string& deploy) {
+    for (const auto& state : states)
+      if (state.deploy == deploy) return state.ports;
+    return std::vector<std::string>{};
+  };
   if (context.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : plans)
@@ -104,7 +121,8 @@ void printResult(Context& context, const std::vector<providers::DeployPlan>& pla
                       {"container", p.container.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.container)},
                       {"resource", p.resource},
                       {"image", p.image.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.image)},
-                      {"outcome", providers::toString(p.outcome)}});
+                      {"outcome", providers::toString(p.outcome)},
+                      {"ports", portsOf(p.deploy->name)}});
     nlohmann::json sessionList = nlohmann::json::array();
     for (const auto& v : views) sessionList.push_back(ui::toJson(v));
     ui::printJson({{"deploys", list}, {"sessions", sessionList}, {"skipped", skippedJson(skipped)}});
@@ -112,11 +130,13 @@ void printResult(Context& context, const std::vector<providers::DeployPlan>& pla
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : plans)
-    rows.push_back({p.deploy->name, p.resource, p.image.empty() ? "-" : p.image, providers::toString(p.outcome)});
+    rows.push_back({p.deploy->name, p.resource, p.image.empty() ? "-" : p.image, providers::toString(p.outcome),
+                    joinPorts(portsOf(p.deploy->name))});
   for (const config::Action* action : skipped)
-    if (action->kind == config::ActionKind::Deploy) rows.push_back({action->name, "-", "-", "skipped"});
+    if (action->kind == config::ActionKind::Deploy) rows.push_back({action->name, "-", "-", "skipped", "-"});
   const bool containers = std::all_of(plans.begin(), plans.end(), [](const auto& p) { return !p.container.empty(); });
-  std::string table = ui::formatTable({"DEPLOY", containers ? "CONTAINER" : "RUNS AS", "IMAGE", "RESULT"}, rows);
+  std::string table =
+      ui::formatTable({"DEPLOY", containers ? "CONTAINER" : "RUNS AS", "IMAGE", "RESULT", "PORTS"}, rows);
   if (!views.empty()) table += "\n" + ui::statusTable(views);
   table.pop_back();
   ui::printLine(table);
@@ -188,8 +208,13 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
     for (const auto& plan : plans) {
       provider->applyDeploy(plan, [&status](const std::string& line) { status.show(line); });
       status.clear();
-      spdlog::info("deploy {}: {} {}", plan.deploy->name, plan.resource, providers::toString(plan.outcome));
     }
+    // Only a container that keeps running counts as deployed: one whose command ends at once is
+    // reported with its exit code and log before any sync would try to reach it.
+    provider->checkStarted(plans, [&status](const std::string& line) { status.show(line); });
+    status.clear();
+    for (const auto& plan : plans)
+      spdlog::info("deploy {}: {} {}", plan.deploy->name, plan.resource, providers::toString(plan.outcome));
   }
 
   std::vector<ui::SessionView> views;
@@ -213,7 +238,9 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   }
   writer.reset();  // following the syncs is not a change: `sync stop` from another terminal must not wait
 
-  printResult(context, plans, views, skipped);
+  std::vector<const config::Action*> deployed;
+  for (const auto& plan : plans) deployed.push_back(plan.deploy);
+  printResult(context, plans, provider->describe(deployed), views, skipped);
   if (sessions.empty() || detach || context.json() || !ui::stdoutIsTty() || !ui::stderrIsTty()) {
     if (!sessions.empty()) spdlog::info("syncs keep running in the background; `gardensync sync stop` stops them");
     return;

@@ -6,8 +6,8 @@
 
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/engine.h"
-#include "gardensync/cli/services.h"
 #include "gardensync/cli/project_lock.h"
+#include "gardensync/cli/services.h"
 #include "gardensync/cli/sync_control.h"
 #include "gardensync/cli/watcher_control.h"
 #include "gardensync/providers/local_docker.h"
@@ -54,7 +54,7 @@ void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& 
   if (context.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& v : views) list.push_back(ui::toJson(v));
-    ui::printJson({{"sessions", list}, {"watcher", watcherJson(watcher)}});
+    ui::printJson({{"daemonRunning", true}, {"sessions", list}, {"watcher", watcherJson(watcher)}});
     return;
   }
   if (views.empty()) {
@@ -70,16 +70,58 @@ void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& 
   }
   for (const auto& s : sessions)
     if (mutagen::isHalted(s)) ui::printLine(fmt::format("{}: halted — {}", s.name, mutagen::haltAdvice(s)));
+  for (const auto& s : sessions)
+    if (s.paused) ui::printLine(fmt::format("{}: paused — {}", s.name, pausedAdvice(s)));
   ui::printLine(watcherLine(watcher));
+}
+
+// Sessions that do not sync as they should: halted, paused, or with problems or an error.
+std::vector<std::string> unhealthySessions(const std::vector<mutagen::SessionStatus>& sessions) {
+  std::vector<std::string> unhealthy;
+  for (const auto& s : sessions) {
+    const auto view = ui::viewOf(s);
+    if (mutagen::isHalted(s)) unhealthy.push_back(s.name + " (halted)");
+    else if (s.paused) unhealthy.push_back(s.name + " (paused)");
+    else if (!view.problems.empty()) unhealthy.push_back(s.name + " (problems)");
+    else if (!s.lastError.empty()) unhealthy.push_back(s.name + " (error)");
+  }
+  return unhealthy;
 }
 
 void runStatus(Context& context, const std::vector<std::string>& names) {
   const auto project = context.identity();
   checkDeployNames(context, names);
-  Engine engine = context.services().engine(context, true, true);
+  // Reading the state never starts the daemon: one started here would stay behind, and would
+  // resume syncs the user may have meant to leave stopped.
+  Engine engine = context.services().engine(context, false, true);
+  if (!engine.mutagen->daemonResponds()) {
+    const size_t stored = mutagen::storedSessionCount(engine.dataDir.path);
+    if (context.json())
+      ui::printJson({{"daemonRunning", false},
+                     {"sessions", nlohmann::json::array()},
+                     {"watcher", watcherJson(watcherState(engine, {}))}});
+    else ui::printLine("No syncs are running for this project: its Mutagen daemon is not running.");
+    if (stored > 0) {
+      spdlog::warn("{} sync session(s) of this project are stored but not running; `gardensync sync start` runs "
+                   "them again",
+                   stored);
+      context.setExitCode(1);
+    }
+    return;
+  }
+  // The daemon runs: a watcher its sessions rely on is started again if it died, as by every
+  // other command.
+  reviveWatcher(engine, project.name);
   mutagen::SessionClient client(*engine.mutagen);
   const auto sessions = projectSessions(client, project.name, names);
   printSessions(context, sessions, watcherState(engine, sessions));
+  // For CI scripts: a sync that does not sync is a failure.
+  if (const auto unhealthy = unhealthySessions(sessions); !unhealthy.empty()) {
+    std::string list;
+    for (const auto& item : unhealthy) list += (list.empty() ? "" : ", ") + item;
+    spdlog::warn("not syncing as they should: {}", list);
+    context.setExitCode(1);
+  }
 }
 
 size_t stopSessions(Context& context, Engine& engine, const std::vector<std::string>& names) {
@@ -105,13 +147,37 @@ void runStop(Context& context, const std::vector<std::string>& names) {
 // Starts the syncs of deployed, running containers (`restart` stops them first).
 void runStart(Context& context, const std::vector<std::string>& names, bool restart) {
   const auto& config = context.project();
-  const auto deploys = sync::selectSyncDeploys(config, names);
+  const std::string verb = restart ? "restart" : "start";
+  auto deploys = sync::selectSyncDeploys(config, names);
+  if (deploys.empty())
+    throw UsageError(fmt::format("no Deploy in this project has sync paths (spec.sync.paths), so there is nothing to {}",
+                                 verb),
+                     "add spec.sync.paths to a Deploy, then `gardensync deploy --sync=*`");
   const auto provider = context.services().provider(config);
   provider->checkAvailable();
   const util::FileLock writer = lockProject(context);
+  if (names.empty()) {
+    // Without names: the Deploys that run now; the others are named, with why, and skipped.
+    std::vector<const config::Action*> running;
+    for (const auto* deploy : deploys) {
+      try {
+        provider->requireRunning(*deploy);
+        running.push_back(deploy);
+      } catch (const ToolError&) {
+        throw;
+      } catch (const Error& e) {
+        const std::string why = e.what();
+        spdlog::warn("skipping {}: {}", deploy->name, why.substr(0, why.find('\n')));
+      }
+    }
+    if (running.empty())
+      throw Error(fmt::format("none of the Deploys with sync paths is running, so there are no syncs to {}", verb),
+                  "deploy them first: gardensync deploy --sync=*");
+    deploys = running;
+  }
   std::vector<std::string> deployNames;
   for (const auto* deploy : deploys) {
-    provider->requireRunning(*deploy);
+    if (!names.empty()) provider->requireRunning(*deploy);
     deployNames.push_back(deploy->name);
   }
   const auto planned = sync::planSessions(config, deploys, [&](const auto& deploy, const auto& path, const auto& name) {
@@ -149,23 +215,34 @@ void runCleanup(Context& context, const std::vector<std::string>& names) {
   const size_t stopped = stopSessions(context, engine, names);
   refreshWatcher(engine, project.name, true);
   std::vector<std::string> removed;
-  if (context.configLoaded()) {
-    const auto provider = context.services().provider(context.project());
-    provider->checkAvailable();
-    removed = provider->cleanup(names);
-  } else {
-    // Without a config there is no provider to ask; the Docker Engine's containers carry the
-    // project's labels, so they can still go. A cluster's need the provider's settings.
-    spdlog::warn("cleaning up local-docker containers only; fix the configuration to clean up a cluster's workloads");
-    providers::DockerCli docker;
-    docker.checkAvailable();
-    removed = providers::removeProjectContainers(docker, project, names);
-    // The background processes of exec Deploys are recorded in the project: they can go too.
-    const auto dir = providers::localProcessDir(project.root);
-    for (const auto& record : providers::readLocalProcesses(dir))
-      if (names.empty() || std::find(names.begin(), names.end(), record.deploy) != names.end())
-        if (auto stopped = providers::stopLocalProcess(dir, record.deploy))
-          removed.push_back(fmt::format("local process {} (pid {})", record.deploy, stopped->pid));
+  try {
+    if (context.configLoaded()) {
+      const auto provider = context.services().provider(context.project());
+      provider->checkAvailable();
+      removed = provider->cleanup(names);
+    } else {
+      // Without a config there is no provider to ask; the Docker Engine's containers carry the
+      // project's labels, so they can still go. A cluster's need the provider's settings.
+      spdlog::warn("cleaning up local-docker containers only; fix the configuration to clean up a cluster's workloads");
+      providers::DockerCli docker;
+      docker.checkAvailable();
+      removed = providers::removeProjectContainers(docker, project, names);
+      // The background processes of exec Deploys are recorded in the project: they can go too.
+      const auto dir = providers::localProcessDir(project.root);
+      for (const auto& record : providers::readLocalProcesses(dir))
+        if (names.empty() || std::find(names.begin(), names.end(), record.deploy) != names.end())
+          if (auto stopped = providers::stopLocalProcess(dir, record.deploy))
+            removed.push_back(fmt::format("local process {} (pid {})", record.deploy, stopped->pid));
+    }
+  } catch (const ToolError& e) {
+    throw ToolError(fmt::format("cleanup deploy stopped half-way: {}\n  already done: stopped {} sync session(s)",
+                                e.what(), stopped),
+                    e.command(), e.stderrText(),
+                    (e.hint().empty() ? std::string() : e.hint() + "; then ") + "run `gardensync cleanup deploy` again");
+  } catch (const Error& e) {
+    throw Error(fmt::format("cleanup deploy stopped half-way: {}\n  already done: stopped {} sync session(s)", e.what(),
+                            stopped),
+                (e.hint().empty() ? std::string() : e.hint() + "; then ") + "run `gardensync cleanup deploy` again");
   }
   for (const auto& item : removed) spdlog::info("removed {}", item);
   if (context.json())

@@ -49,6 +49,14 @@ std::string progressText(const mutagen::SessionStatus& session) {
 
 }  // namespace
 
+std::string pausedAdvice(const mutagen::SessionStatus& session) {
+  auto deploy = session.labels.find(sync::kDeployLabel);
+  return fmt::format("resume it with `gardensync util mutagen sync resume {}`{}", session.name,
+                     deploy == session.labels.end()
+                         ? std::string()
+                         : fmt::format(", or start it afresh with `gardensync sync restart {}`", deploy->second));
+}
+
 std::vector<mutagen::SessionStatus> projectSessions(const mutagen::SessionClient& client, const std::string& project,
                                                     const std::vector<std::string>& deploys) {
   auto sessions = client.list(mutagen::projectSelector(project));
@@ -186,6 +194,12 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
       if (mutagen::isHalted(session)) {
         status.keep();
         throw Error(fmt::format("sync {} halted: {}", session.name, session.status), mutagen::haltAdvice(session));
+      }
+      // A paused session never completes a cycle: waiting for it would wait out the deadline.
+      if (session.paused) {
+        status.keep();
+        throw Error(fmt::format("sync {} is paused, so its initial sync cannot finish", session.name),
+                    pausedAdvice(session));
       }
       const bool synced = mutagen::isSynced(session);
       done += synced ? 1 : 0;

@@ -293,6 +293,25 @@ void addImplicitDependencies(const YamlReader& reader, const YAML::Node& spec, A
   }
 }
 
+// The key node of `key` in `map` (for its position), or an undefined node.
+YAML::Node keyNode(const YAML::Node& map, std::string_view key) {
+  if (map.IsMap())
+    for (const auto& entry : map)
+      if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.first;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+// A `sync:` beside `spec:` or a `paths:` beside `image:` would leave the Deploy without syncs, and
+// nothing would say why.
+void rejectMisplacedSyncKeys(YamlReader& reader, const YAML::Node& doc, const YAML::Node& spec) {
+  if (auto sync = keyNode(doc, "sync"); sync.IsDefined())
+    reader.error(sync, "sync", "belongs under spec: write it as spec.sync");
+  if (auto paths = keyNode(doc, "paths"); paths.IsDefined())
+    reader.error(paths, "paths", "belongs under spec.sync: write it as spec.sync.paths");
+  if (auto paths = keyNode(spec, "paths"); paths.IsDefined())
+    reader.error(paths, "spec.paths", "belongs under spec.sync: write it as spec.sync.paths");
+}
+
 }  // namespace
 
 namespace {
@@ -396,6 +415,7 @@ std::optional<Action> parseAction(YamlReader& reader, const YAML::Node& doc, con
       reader.error(YamlReader::child(doc, "timeout"), "timeout", "must be a positive number of seconds");
     else action.timeoutSeconds = *timeout;
   }
+  rejectMisplacedSyncKeys(reader, doc, spec);
   if (action.type == "exec") {
     parseExecDeploy(reader, doc, spec, action);
     addImplicitDependencies(reader, spec, action);

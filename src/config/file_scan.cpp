@@ -50,7 +50,9 @@ bool globMatch(std::string_view pattern, std::string_view path) {
 }
 
 bool isConfigFileName(std::string_view name) {
-  return name == "garden.yml" || (name.size() > 11 && name.ends_with(".garden.yml"));
+  // Garden's own rule (isConfigFilename in garden-io/garden core/src/util/fs.ts): both extensions.
+  return name == "garden.yml" || name == "garden.yaml" || (name.size() > 11 && name.ends_with(".garden.yml")) ||
+         (name.size() > 12 && name.ends_with(".garden.yaml"));
 }
 
 std::vector<fs::path> findConfigFiles(const fs::path& root, const std::vector<std::string>& excludeGlobs) {

@@ -82,13 +82,13 @@ bool hasProjectDocument(const fs::path& file) {
     for (const auto& doc : loadYamlDocuments(file))
       if (doc.IsMap() && kindOf(doc) == "Project") return true;
   } catch (const YAML::Exception&) {
-    return file.filename() == "project.garden.yml";
+    return file.filename() == "project.garden.yml" || file.filename() == "project.garden.yaml";
   }
   return false;
 }
 
 std::optional<fs::path> projectFileIn(const fs::path& dir) {
-  for (const char* name : {"project.garden.yml", "garden.yml"}) {
+  for (const char* name : kProjectFileNames) {
     fs::path candidate = dir / name;
     std::error_code ec;
     if (fs::is_regular_file(candidate, ec) && hasProjectDocument(candidate)) return candidate;

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "gardensync/config/action_parser.h"
+#include "gardensync/config/file_scan.h"
 #include "gardensync/config/yaml_text.h"
 #include "gardensync/util/error.h"
 
@@ -12,7 +13,7 @@ namespace gardensync::config {
 ProjectIdentity readProjectIdentity(const LoadOptions& options) {
   ProjectIdentity identity;
   identity.root = findProjectRoot(options);
-  for (const char* name : {"project.garden.yml", "garden.yml"}) {
+  for (const char* name : kProjectFileNames) {
     const auto file = identity.root / name;
     if (!std::filesystem::exists(file)) continue;
     try {

@@ -1,9 +1,11 @@
 #include "gardensync/config/sync_schema.h"
 
+#include <algorithm>
 #include <regex>
 
 #include <fmt/format.h>
 
+#include "gardensync/config/template/suggest.h"
 #include "gardensync/util/text.h"
 
 namespace gardensync::config {
@@ -150,9 +152,17 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
     if (auto parsed = parseSyncMode(*mode)) {
       sync.mode = *parsed;
     } else {
+      std::vector<std::string> names;
+      const std::string all = acceptedSyncModeNames();  // "one-way, one-way-safe, ..."
+      for (size_t start = 0; start < all.size();) {
+        const size_t end = std::min(all.find(", ", start), all.size());
+        names.push_back(all.substr(start, end - start));
+        start = end + 2;
+      }
+      const auto close = closestName(*mode, names);
       reader.error(YamlReader::child(entry, "mode"), YamlReader::join(path, "mode"),
-                   fmt::format("\"{}\" is not a sync mode (expected one of: {})", *mode,
-                               acceptedSyncModeNames()));
+                   fmt::format("\"{}\" is not a sync mode ({}expected one of: {})", *mode,
+                               close ? fmt::format("did you mean \"{}\"? ", *close) : "", acceptedSyncModeNames()));
     }
   } else {
     sync.mode = kDefaultSyncMode;
@@ -238,6 +248,11 @@ std::optional<WorkloadTarget> parseWorkloadTarget(YamlReader& reader, const YAML
 std::optional<SyncConfig> parseSyncConfig(YamlReader& reader, const YAML::Node& node,
                                           const std::string& keyPath, const SyncSchemaContext& context) {
   if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+  if (node.IsSequence()) {
+    reader.error(node, keyPath,
+                 fmt::format("expected a mapping, got a list: write the sync paths under {}.paths", keyPath));
+    return std::nullopt;
+  }
   if (!reader.isMap(node, keyPath)) return std::nullopt;
   const bool container = context.deployType == "container";
   if (container) reader.rejectUnknownKeys(node, keyPath, {"paths", "command", "args"});

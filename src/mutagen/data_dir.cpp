@@ -121,4 +121,12 @@ PreparedDataDir prepareDataDir(const fs::path& projectRoot, const fs::path& home
   return prepared;
 }
 
+size_t storedSessionCount(const fs::path& dataDir) {
+  size_t count = 0;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dataDir / "sessions", ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec)) ++count;
+  return count;
+}
+
 }  // namespace gardensync::mutagen

@@ -22,7 +22,20 @@ ContainerInfo parseInspect(const nlohmann::json& item) {
   const auto& state = item.value("State", nlohmann::json::object());
   info.running = state.value("Running", false);
   info.state = state.value("Status", "");
+  info.exitCode = state.value("ExitCode", 0);
+  info.error = state.value("Error", "");
   const auto& config = item.value("Config", nlohmann::json::object());
+  info.image = config.value("Image", "");
+  // NetworkSettings.Ports: {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}], "81/tcp": null}
+  const auto& network = item.value("NetworkSettings", nlohmann::json::object());
+  if (auto ports = network.find("Ports"); ports != network.end() && ports->is_object())
+    for (const auto& [containerPort, bindings] : ports->items()) {
+      if (!bindings.is_array()) continue;
+      for (const auto& binding : bindings)
+        if (binding.is_object())
+          info.ports.push_back(fmt::format("{}:{}->{}", binding.value("HostIp", ""), binding.value("HostPort", ""),
+                                           containerPort));
+    }
   if (auto labels = config.find("Labels"); labels != config.end() && labels->is_object())
     for (const auto& [key, value] : labels->items())
       if (value.is_string()) info.labels[key] = value.get<std::string>();
@@ -152,6 +165,31 @@ util::ProcessResult DockerCli::exec(const std::string& container, const std::vec
   util::ProcessOptions options;
   options.timeout = timeout;
   return runner_.run(argv, options);
+}
+
+std::vector<std::string> DockerCli::logsArgv(const std::string& container, int tail, bool follow) {
+  std::vector<std::string> argv{"docker", "logs"};
+  if (follow) argv.push_back("--follow");
+  argv.insert(argv.end(), {"--tail", tail < 0 ? "all" : std::to_string(tail), container});
+  return argv;
+}
+
+util::ProcessResult DockerCli::followLogs(const std::string& container, int tail,
+                                          const std::function<void(std::string_view)>& onOutput) const {
+  util::ProcessOptions options;
+  options.timeout = 0ms;  // until the container stops or Ctrl-C
+  options.onStdout = onOutput;
+  options.onStderr = onOutput;
+  return runner_.run(logsArgv(container, tail, true), options);
+}
+
+std::vector<std::string> DockerCli::execArgv(const std::string& container, const std::vector<std::string>& command,
+                                             bool tty) {
+  std::vector<std::string> argv{"docker", "exec", "--interactive"};
+  if (tty) argv.push_back("--tty");
+  argv.push_back(container);
+  argv.insert(argv.end(), command.begin(), command.end());
+  return argv;
 }
 
 std::string DockerCli::logs(const std::string& container, int tail) const {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "gardensync/config/file_scan.h"
+#include "gardensync/providers/build_output.h"
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/error.h"
 #include "gardensync/util/hash.h"
@@ -105,8 +106,38 @@ BuildResult buildImage(const DockerCli& docker, const config::ProjectConfig& con
                                 "--label", std::string(sync::kProjectLabel) + "=" + config.project.name};
   for (const auto& [key, value] : build.buildArgs) args.insert(args.end(), {"--build-arg", key + "=" + value});
   if (build.targetStage) args.insert(args.end(), {"--target", *build.targetStage});
+  // The legacy builder otherwise leaves the container of a failed step behind (`Exited (1)`).
+  args.push_back("--force-rm");
   args.push_back(build.dir.string());
-  docker.build(args, onOutput);
+  LineSplitter splitter;
+  std::vector<std::string> lines;
+  auto onLines = [&](std::vector<std::string> added) {
+    for (auto& line : added) {
+      if (onOutput) onOutput(line);
+      lines.push_back(std::move(line));
+    }
+  };
+  try {
+    docker.build(args, [&](std::string_view chunk) { onLines(splitter.add(chunk)); });
+  } catch (const ToolError& e) {
+    onLines(splitter.finish());
+    const BuildFailure failure = findBuildFailure(lines);
+    if (failure.step.empty()) throw;
+    std::string message = fmt::format("Build {}: docker build failed at {}", build.name, failure.step);
+    if (!failure.output.empty()) {
+      message += "\n  its output:";
+      for (const auto& line : failure.output) message += "\n    " + line;
+    }
+    if (!failure.reason.empty()) message += "\n  " + failure.reason;
+    throw Error(message, fmt::format("fix that step in {} (run `{}` to see the whole build)",
+                                     dockerfile.lexically_relative(config.project.root).generic_string(),
+                                     util::formatCommand([&] {
+                                       std::vector<std::string> argv{"docker", "build"};
+                                       argv.insert(argv.end(), args.begin(), args.end());
+                                       return argv;
+                                     }())));
+  }
+  onLines(splitter.finish());
   result.built = true;
   return result;
 }

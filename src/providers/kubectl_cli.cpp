@@ -181,6 +181,18 @@ std::string KubectlCli::logs(const std::string& ns, const std::string& pod, cons
   return result.stdoutText;
 }
 
+util::ProcessResult KubectlCli::followLogs(const std::string& ns, const std::string& pod, const std::string& container,
+                                           int tail, const std::function<void(std::string_view)>& onOutput) const {
+  util::ProcessOptions options;
+  options.environment = connection_.environment();
+  options.timeout = 0s;  // until the pod stops or Ctrl-C
+  options.onStdout = onOutput;
+  options.onStderr = onOutput;
+  return runner_.run(connection_.argv({"logs", "--follow", "--namespace", ns, pod, "--container", container, "--tail",
+                                       std::to_string(tail)}),
+                     options);
+}
+
 std::vector<KubectlCli::ResourceType> KubectlCli::deletableResourceTypes(bool namespaced) const {
   const std::vector<std::string> args{"api-resources", "--verbs=list,delete",
                                       namespaced ? "--namespaced=true" : "--namespaced=false", "--no-headers"};

@@ -423,6 +423,45 @@ std::string KubernetesProvider::logs(const config::Action& deploy, int tail) con
   return kubectl_.logs(namespaceOf(deploy), pod.name, pod.container, tail);
 }
 
+void KubernetesProvider::followLogs(const config::Action& deploy, int tail, const OutputFunction& onOutput) const {
+  const Target target = targetOf(deploy, nullptr);
+  const PodChoice pod = KubeTargets(kubectl_).resolve(namespaceOf(deploy), target.workload, target.container);
+  kubectl_.followLogs(namespaceOf(deploy), pod.name, pod.container, tail, onOutput);
+}
+
+std::vector<std::string> KubernetesProvider::interactiveExec(const config::Action& deploy,
+                                                             const std::vector<std::string>& command, bool tty) const {
+  const Target target = targetOf(deploy, nullptr);
+  const PodChoice pod = KubeTargets(kubectl_).resolve(namespaceOf(deploy), target.workload, target.container);
+  auto argv = kubectl_.execArgv(namespaceOf(deploy), pod.name, pod.container, command, true);
+  if (tty) argv.insert(std::find(argv.begin(), argv.end(), "--stdin") + 1, "--tty");
+  return argv;
+}
+
+void KubernetesProvider::checkStarted(const std::vector<DeployPlan>&, const StatusFunction&) const {
+  // applyDeploy already waited for every workload to become ready, and says why when one did not.
+}
+
+std::vector<DeployState> KubernetesProvider::describe(const std::vector<const config::Action*>& deploys) const {
+  std::vector<DeployState> states;
+  for (const config::Action* deploy : deploys) {
+    DeployState state;
+    state.deploy = deploy->name;
+    state.resource = fmt::format("{} (namespace {})", targetOf(*deploy, nullptr).workload.describe(), namespaceOf(*deploy));
+    try {
+      requireRunning(*deploy);
+      state.running = true;
+      state.state = "running";
+    } catch (const ToolError&) {
+      throw;
+    } catch (const Error&) {
+      state.state = "not running";
+    }
+    states.push_back(state);
+  }
+  return states;
+}
+
 std::vector<std::string> KubernetesProvider::cleanup(const std::vector<std::string>& deploys) const {
   auto selected = [&](const std::string& name) {
     return deploys.empty() || std::find(deploys.begin(), deploys.end(), name) != deploys.end();

@@ -1,11 +1,15 @@
 #include "gardensync/providers/local_docker.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "gardensync/config/locate.h"
 #include "gardensync/providers/agent_probe.h"
 #include "gardensync/providers/image_build.h"
 #include "gardensync/sync/plan.h"
@@ -18,12 +22,54 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using namespace std::chrono_literals;
+
 struct ContainerPlan : PlanDetails {
-  explicit ContainerPlan(ContainerSpec spec) : spec(std::move(spec)) {}
+  ContainerPlan(ContainerSpec spec, bool withSync) : spec(std::move(spec)), withSync(withSync) {}
   ContainerSpec spec;
+  bool withSync;  // runs spec.sync.command/args when the Deploy has them
 };
 
-const ContainerSpec& specOf(const DeployPlan& plan) { return static_cast<const ContainerPlan&>(*plan.details).spec; }
+const ContainerPlan& detailsOf(const DeployPlan& plan) { return static_cast<const ContainerPlan&>(*plan.details); }
+const ContainerSpec& specOf(const DeployPlan& plan) { return detailsOf(plan).spec; }
+
+// How long a container just started must keep running to count as started: a command that fails
+// at once (a missing file, a bad flag) exits well within it.
+constexpr auto kStartSettle = 1500ms;
+
+// The published port of `deploy` that Docker's error names, for "port is already allocated" and
+// "address already in use".
+// The published port of `deploy` that Docker's error names ("port is already allocated", "address
+// already in use"), with its index in spec.ports.
+std::optional<std::pair<size_t, config::PortSpec>> takenPort(const config::Action& deploy,
+                                                             const std::string& stderrText) {
+  if (stderrText.find("already allocated") == std::string::npos &&
+      stderrText.find("address already in use") == std::string::npos)
+    return std::nullopt;
+  for (size_t i = 0; i < deploy.ports.size(); ++i) {
+    const auto& port = deploy.ports[i];
+    if (!port.hostPort) continue;
+    const std::string text = fmt::format(":{}", *port.hostPort);
+    for (size_t at = stderrText.find(text); at != std::string::npos; at = stderrText.find(text, at + 1)) {
+      const size_t end = at + text.size();
+      if (end == stderrText.size() || !std::isdigit(static_cast<unsigned char>(stderrText[end])))
+        return std::make_pair(i, port);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string indentLines(const std::string& text) {
+  std::string result;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    result += "\n    " + text.substr(start, end - start);
+    start = end + 1;
+  }
+  return result;
+}
 
 }  // namespace
 
@@ -62,7 +108,7 @@ bool belongsToThisCheckout(const ContainerInfo& container, const fs::path& proje
 }
 
 DeployPlan LocalDockerProvider::planDeploy(const config::Action& deploy, bool withSync) const {
-  auto details = std::make_shared<ContainerPlan>(containerSpec(config_, deploy, deploy.image, withSync));
+  auto details = std::make_shared<ContainerPlan>(containerSpec(config_, deploy, deploy.image, withSync), withSync);
   const ContainerSpec& spec = details->spec;
   DeployPlan plan{&deploy, spec.name, spec.name, spec.image, DeployOutcome::Created, details};
   auto existing = docker_.inspectContainer(spec.name);
@@ -86,21 +132,120 @@ DeployPlan LocalDockerProvider::planDeploy(const config::Action& deploy, bool wi
 
 void LocalDockerProvider::applyDeploy(const DeployPlan& plan, const StatusFunction&) const {
   const ContainerSpec& spec = specOf(plan);
-  switch (plan.outcome) {
-    case DeployOutcome::Unchanged: return;
-    case DeployOutcome::Started: docker_.start(spec.name); return;
-    case DeployOutcome::Replaced: docker_.remove(spec.name); break;
-    case DeployOutcome::Created: break;
+  try {
+    switch (plan.outcome) {
+      case DeployOutcome::Unchanged: return;
+      case DeployOutcome::Started: docker_.start(spec.name); return;
+      case DeployOutcome::Replaced: docker_.remove(spec.name); break;
+      case DeployOutcome::Created: break;
+    }
+    docker_.run(spec.runArgs);
+  } catch (const ToolError& e) {
+    // `docker run` creates the container before it fails to start it; left behind, the next
+    // deploy would only try to start it again. Gone, the next deploy creates it afresh.
+    try {
+      docker_.remove(spec.name);
+    } catch (const Error& removal) {
+      throw ToolError(fmt::format("{} (and its container {} could not be removed: {})", e.what(), spec.name,
+                                  removal.what()),
+                      e.command(), e.stderrText(), e.hint());
+    }
+    const config::Action& deploy = *plan.deploy;
+    if (const auto taken = takenPort(deploy, e.stderrText())) {
+      const auto& [index, port] = *taken;
+      const std::string base = fmt::format("spec.ports[{}]", index);
+      const auto position = config::locateActionKey(deploy, {base + ".hostPort", base + ".localPort", base},
+                                                    config_.project.root);
+      const std::string where =
+          position ? fmt::format("{}:{}:{}", position->file, position->line, position->column)
+                   : deploy.configFile.lexically_relative(config_.project.root).generic_string();
+      throw Error(fmt::format("Deploy {}: host port {} is already in use, so its container cannot start\n  {}: {} "
+                              "publishes it (container port {})",
+                              deploy.name, *port.hostPort, where, base, port.containerPort),
+                  fmt::format("stop what listens on port {} (`ss -ltnp 'sport = :{}'` or `docker ps --filter "
+                              "publish={}` names it) or publish another host port there, then deploy again",
+                              *port.hostPort, *port.hostPort, *port.hostPort));
+    }
+    throw;
   }
-  docker_.run(spec.runArgs);
+}
+
+Error LocalDockerProvider::stoppedError(const config::Action& deploy, const ContainerInfo& container,
+                                        bool withSync) const {
+  std::string logText;
+  try {
+    logText = util::trimEnd(docker_.logs(container.name, 10));
+  } catch (const Error& e) {
+    logText = fmt::format("(cannot read its log: {})", e.what());
+  }
+  const std::string file = deploy.configFile.lexically_relative(config_.project.root).generic_string();
+  const bool syncCommand = withSync && deploy.sync && (deploy.sync->command || deploy.sync->args);
+  std::string message =
+      container.state == "created"
+          ? fmt::format("Deploy {}: its container {} was created but never started{}", deploy.name, container.name,
+                        container.error.empty() ? "" : ": " + container.error)
+          : fmt::format("Deploy {}: its container {} is not running: it exited with code {}", deploy.name,
+                        container.name, container.exitCode);
+  message += logText.empty() ? "\n  its log is empty" : "\n  last lines of its log:" + indentLines(logText);
+  return Error(message,
+               fmt::format("a Deploy's command must keep running; fix {} in {} (`gardensync logs {}` shows the whole "
+                           "log), then deploy again",
+                           syncCommand ? "spec.sync.command/args" : "spec.command/args (or the image's own command)",
+                           file, deploy.name));
+}
+
+void LocalDockerProvider::checkStarted(const std::vector<DeployPlan>& plans, const StatusFunction& onStatus) const {
+  std::vector<const DeployPlan*> started;
+  for (const auto& plan : plans)
+    if (plan.outcome != DeployOutcome::Unchanged) started.push_back(&plan);
+  if (started.empty()) return;
+  onStatus(fmt::format("checking that {} container(s) keep running", started.size()));
+  const auto deadline = std::chrono::steady_clock::now() + kStartSettle;
+  while (true) {
+    for (const DeployPlan* plan : started) {
+      auto info = docker_.inspectContainer(plan->container);
+      if (!info)
+        throw Error(fmt::format("Deploy {}: its container {} disappeared right after it started", plan->deploy->name,
+                                plan->container),
+                    "something removed it (`docker rm`, another `gardensync cleanup deploy`); deploy again");
+      if (!info->running) throw stoppedError(*plan->deploy, *info, detailsOf(*plan).withSync);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return;
+    std::this_thread::sleep_for(250ms);
+  }
+}
+
+std::vector<DeployState> LocalDockerProvider::describe(const std::vector<const config::Action*>& deploys) const {
+  std::vector<DeployState> states;
+  for (const config::Action* deploy : deploys) {
+    DeployState state;
+    state.deploy = deploy->name;
+    state.resource = containerOf(*deploy);
+    if (auto info = docker_.inspectContainer(state.resource); info && belongsToThisCheckout(*info, config_.project.root)) {
+      state.running = info->running;
+      state.state = info->running ? "running"
+                    : info->state == "exited" ? fmt::format("exited (code {})", info->exitCode)
+                                              : info->state;
+      state.image = info->image;
+      state.ports = info->ports;
+    } else {
+      state.state = info ? "deployed by another checkout" : "not deployed";
+    }
+    states.push_back(state);
+  }
+  return states;
 }
 
 void LocalDockerProvider::requireRunning(const config::Action& deploy) const {
   const std::string container = containerOf(deploy);
   auto info = docker_.inspectContainer(container);
-  if (!info || !info->running)
-    throw Error(fmt::format("Deploy {} is not running (no running container {})", deploy.name, container),
+  if (!info)
+    throw Error(fmt::format("Deploy {} is not running (no container {})", deploy.name, container),
                 fmt::format("deploy it first: gardensync deploy --sync {}", deploy.name));
+  if (!info->running) {
+    const Error stopped = stoppedError(deploy, *info, true);
+    throw Error(stopped.what(), fmt::format("{}; `gardensync deploy --sync {}` starts it again", stopped.hint(), deploy.name));
+  }
 }
 
 void LocalDockerProvider::prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
@@ -108,7 +253,14 @@ void LocalDockerProvider::prepareSyncTargets(const std::vector<sync::PlannedSess
   std::set<std::string> checked;
   for (const auto& session : sessions) {
     const std::string container = containerName(config_.project.name, session.deploy);
-    if (checked.insert(container).second) checkAgentHost(container);
+    if (checked.insert(container).second) {
+      // A container that stopped since it was deployed cannot host anything: say why it stopped
+      // rather than blame the agent.
+      auto info = docker_.inspectContainer(container);
+      const config::Action* deploy = config_.find(config::ActionKind::Deploy, session.deploy);
+      if (info && !info->running && deploy) throw stoppedError(*deploy, *info, true);
+      checkAgentHost(container);
+    }
     if (session.containerIsAlpha) ensureDirectory(container, session.containerPath);
   }
 }
@@ -122,8 +274,30 @@ util::ProcessResult LocalDockerProvider::exec(const config::Action& deploy, cons
   return docker_.exec(containerOf(deploy), command, std::chrono::minutes(10));
 }
 
+std::vector<std::string> LocalDockerProvider::interactiveExec(const config::Action& deploy,
+                                                              const std::vector<std::string>& command, bool tty) const {
+  requireRunning(deploy);
+  return DockerCli::execArgv(containerOf(deploy), command, tty);
+}
+
 std::string LocalDockerProvider::logs(const config::Action& deploy, int tail) const {
+  requireDeployed(deploy);
   return docker_.logs(containerOf(deploy), tail);
+}
+
+void LocalDockerProvider::followLogs(const config::Action& deploy, int tail, const OutputFunction& onOutput) const {
+  requireDeployed(deploy);
+  auto result = docker_.followLogs(containerOf(deploy), tail, onOutput);
+  if (!result.ok() && result.signal == 0)
+    throw ToolError(fmt::format("cannot follow the log of container {}", containerOf(deploy)),
+                    util::formatCommand(DockerCli::logsArgv(containerOf(deploy), tail, true)),
+                    util::trimEnd(result.stderrText));
+}
+
+void LocalDockerProvider::requireDeployed(const config::Action& deploy) const {
+  if (!docker_.inspectContainer(containerOf(deploy)))
+    throw Error(fmt::format("Deploy {} is not deployed (no container {})", deploy.name, containerOf(deploy)),
+                fmt::format("deploy it first: gardensync deploy {}", deploy.name));
 }
 
 std::vector<std::string> LocalDockerProvider::cleanup(const std::vector<std::string>& deploys) const {
@@ -139,7 +313,14 @@ std::vector<std::string> removeProjectContainers(const DockerCli& docker, const 
     auto deploy = container.labels.find(sync::kDeployLabel);
     const std::string deployName = deploy == container.labels.end() ? "" : deploy->second;
     if (!deploys.empty() && std::find(deploys.begin(), deploys.end(), deployName) == deploys.end()) continue;
-    docker.remove(container.id);
+    try {
+      docker.remove(container.id);
+    } catch (const ToolError& e) {
+      if (removed.empty()) throw;
+      std::string list;
+      for (const auto& item : removed) list += (list.empty() ? "" : ", ") + item;
+      throw ToolError(fmt::format("{} (already removed: {})", e.what(), list), e.command(), e.stderrText(), e.hint());
+    }
     removed.push_back("container " + container.name);
   }
   return removed;

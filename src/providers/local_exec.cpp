@@ -26,7 +26,7 @@ struct ExecPlanDetails : PlanDetails {
   std::string specHash;
 };
 
-std::string describe(const config::Action& deploy) {
+std::string describeCommand(const config::Action& deploy) {
   return deploy.persistent ? "local process" : "local command";
 }
 
@@ -162,7 +162,7 @@ DeployPlan LocalExecProvider::planDeploy(const config::Action& deploy, bool with
   details->specHash = execSpecHash(config_, deploy);
   DeployPlan plan;
   plan.deploy = &deploy;
-  plan.resource = describe(deploy);
+  plan.resource = describeCommand(deploy);
   plan.hostsSyncs = false;
   plan.details = details;
   if (deploy.persistent) {
@@ -256,6 +256,55 @@ std::string LocalExecProvider::logs(const config::Action& deploy, int tail) cons
   if (!deploy.persistent)
     throw UsageError(fmt::format("Deploy {} runs a command to its end and keeps no log", deploy.name));
   return localProcessLog(localProcessDir(config_.project.root), deploy.name, tail);
+}
+
+void LocalExecProvider::checkStarted(const std::vector<DeployPlan>& plans, const StatusFunction& onStatus) const {
+  // An exec Deploy's command was waited for (or, persistent, started) by applyDeploy itself.
+  std::vector<DeployPlan> others;
+  for (const auto& plan : plans)
+    if (!isExec(*plan.deploy)) others.push_back(plan);
+  inner_->checkStarted(others, onStatus);
+}
+
+std::vector<DeployState> LocalExecProvider::describe(const std::vector<const config::Action*>& deploys) const {
+  std::vector<const config::Action*> others;
+  for (const auto* deploy : deploys)
+    if (!isExec(*deploy)) others.push_back(deploy);
+  const auto described = inner_->describe(others);
+  std::vector<DeployState> states;
+  size_t next = 0;
+  for (const auto* deploy : deploys) {
+    if (!isExec(*deploy)) {
+      states.push_back(described.at(next++));
+      continue;
+    }
+    DeployState state;
+    state.deploy = deploy->name;
+    if (deploy->persistent) {
+      const auto record = readLocalProcess(localProcessDir(config_.project.root), deploy->name);
+      state.running = record && isRunning(*record);
+      state.resource = record ? fmt::format("local process (pid {})", record->pid) : "local process";
+      state.state = state.running ? "running" : record ? "stopped" : "not deployed";
+    } else {
+      state.resource = "local command";
+      state.state = "runs to its end";
+    }
+    states.push_back(state);
+  }
+  return states;
+}
+
+std::vector<std::string> LocalExecProvider::interactiveExec(const config::Action& deploy,
+                                                            const std::vector<std::string>& command, bool tty) const {
+  if (!isExec(deploy)) return inner_->interactiveExec(deploy, command, tty);
+  exec(deploy, command);  // throws: an exec Deploy has no container to run it in
+  return {};
+}
+
+void LocalExecProvider::followLogs(const config::Action& deploy, int tail, const OutputFunction& onOutput) const {
+  if (!isExec(deploy)) return inner_->followLogs(deploy, tail, onOutput);
+  throw UsageError(fmt::format("Deploy {} runs on this machine: `logs -f` follows containers only", deploy.name),
+                   fmt::format("`gardensync logs {}` prints its log so far", deploy.name));
 }
 
 std::vector<std::string> LocalExecProvider::cleanup(const std::vector<std::string>& deploys) const {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "gardensync/config/template/suggest.h"
 #include "gardensync/sync/mode_mapping.h"
 #include "gardensync/sync/path_safety.h"
 #include "gardensync/util/error.h"
@@ -100,8 +101,14 @@ std::vector<const Action*> selectSyncDeploys(const ProjectConfig& config, const 
     const Action* deploy = config.find(config::ActionKind::Deploy, name);
     if (!deploy) {
       std::string known;
-      for (const Action* d : config.deploys()) known += (known.empty() ? "" : ", ") + d->name;
-      throw UsageError(fmt::format("no Deploy named \"{}\"", name),
+      std::vector<std::string> candidates;
+      for (const Action* d : config.deploys()) {
+        known += (known.empty() ? "" : ", ") + d->name;
+        candidates.push_back(d->name);
+      }
+      const auto close = config::closestName(name, candidates);
+      throw UsageError(fmt::format("no Deploy named \"{}\"{}", name,
+                                   close ? fmt::format(" (did you mean \"{}\"?)", *close) : ""),
                        known.empty() ? "this project has no Deploy actions" : "Deploys: " + known);
     }
     // An exec Deploy has no paths to sync, but Garden's sync mode changes what it runs

@@ -39,6 +39,8 @@ void StatusLine::keep() {
   drawn_ = false;
 }
 
+bool stdinIsTty() { return isatty(STDIN_FILENO) == 1; }
+
 bool confirm(std::string_view question) {
   if (!::isatty(STDIN_FILENO)) return false;
   std::cerr << question << " [y/N] " << std::flush;

@@ -100,8 +100,17 @@ TEST(Engine, DaemonKilledBetweenCommandsIsRestarted) {
     if (line.starts_with("pid=")) pid = std::stoi(line.substr(4));
   ASSERT_GT(pid, 0);
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
-  // The next command starts it again, and the session (stored on disk) resumes.
+  // Reading the status does not start it (it says the stored session does not run); the next
+  // command that starts syncs does, and the session (stored on disk) resumes.
   auto status = project.gardensync({"sync", "status", "--output", "json"});
+  EXPECT_EQ(status.exitCode, 1);
+  EXPECT_EQ(status.json()["daemonRunning"], false);
+  EXPECT_NE(status.err.find("1 sync session(s) of this project are stored but not running"), std::string::npos)
+      << status.err;
+  auto start = project.gardensync({"sync", "start"});
+  ASSERT_EQ(start.exitCode, 0) << start.err;
+  EXPECT_NE(start.err.find("syncs: 0 started, 1 unchanged"), std::string::npos) << start.err;
+  status = project.gardensync({"sync", "status", "--output", "json"});
   ASSERT_EQ(status.exitCode, 0) << status.err;
   EXPECT_EQ(status.json()["sessions"].size(), 1u);
   project.write("src/b.txt", "b");

@@ -50,6 +50,9 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
 // Prints sync events (changes synced, conflicts, problems, halts) until Ctrl-C.
 void followSessions(const mutagen::SessionClient& client, const std::string& project);
 
+// What to run to resume a paused session.
+std::string pausedAdvice(const mutagen::SessionStatus& session);
+
 // The project's sessions, optionally only those of `deploys`.
 std::vector<mutagen::SessionStatus> projectSessions(const mutagen::SessionClient& client, const std::string& project,
                                                     const std::vector<std::string>& deploys);

@@ -17,6 +17,11 @@ std::vector<std::filesystem::path> findConfigFiles(const std::filesystem::path& 
 // segments. A pattern also matches every path below a matching folder.
 bool globMatch(std::string_view pattern, std::string_view path);
 
+// garden.yml, garden.yaml, *.garden.yml, *.garden.yaml: the files Garden reads actions from.
 bool isConfigFileName(std::string_view name);
+
+// Where a project's `kind: Project` document may be, in the order they are looked for.
+inline constexpr const char* kProjectFileNames[] = {"project.garden.yml", "project.garden.yaml", "garden.yml",
+                                                    "garden.yaml"};
 
 }  // namespace gardensync::config

@@ -34,4 +34,8 @@ struct PreparedDataDir {
 PreparedDataDir prepareDataDir(const std::filesystem::path& projectRoot, const std::filesystem::path& home,
                                const std::filesystem::path& mutagenBinary);
 
+// How many sync sessions the data directory stores (Mutagen keeps one file per session in
+// `sessions/`, whether or not its daemon runs).
+size_t storedSessionCount(const std::filesystem::path& dataDir);
+
 }  // namespace gardensync::mutagen

@@ -20,6 +20,10 @@ struct ContainerInfo {
   std::string name;
   bool running = false;
   std::string state;  // running, exited, restarting, ...
+  int exitCode = 0;    // of the last run, once it exited
+  std::string error;   // why the engine could not start it, if it could not
+  std::string image;   // as the container was created with it
+  std::vector<std::string> ports;  // published: "127.0.0.1:8080->80/tcp"
   std::map<std::string, std::string> labels;
 };
 
@@ -44,6 +48,15 @@ public:
                            std::chrono::seconds timeout = std::chrono::seconds(30)) const;
   // The last `tail` lines the container wrote (stdout and stderr together).
   std::string logs(const std::string& container, int tail) const;
+  // The argv of `docker logs [--follow] --tail <tail> <container>`.
+  static std::vector<std::string> logsArgv(const std::string& container, int tail, bool follow);
+  // Streams the container's log (`tail` lines back, then as it grows) until it stops or the
+  // command is interrupted; returns how `docker logs` ended.
+  util::ProcessResult followLogs(const std::string& container, int tail,
+                                 const std::function<void(std::string_view)>& onOutput) const;
+  // The argv of `docker exec -i [-t] <container> <command>`, to run with the terminal attached.
+  static std::vector<std::string> execArgv(const std::string& container, const std::vector<std::string>& command,
+                                           bool tty);
 
 private:
   const util::CommandRunner& runner_;

@@ -16,7 +16,9 @@ namespace gardensync::providers {
 // target stage.
 std::string buildVersion(const config::Action& build);
 
-// Builds `build` as `<repository>:<version>` unless the engine has that image already.
+// Builds `build` as `<repository>:<version>` unless the engine has that image already, passing
+// each line of Docker's output to `onOutput`. A failed build is an Error naming the failed step
+// and showing its output.
 BuildResult buildImage(const DockerCli& docker, const config::ProjectConfig& config, const config::Action& build,
                        const std::string& repository, const OutputFunction& onOutput);
 

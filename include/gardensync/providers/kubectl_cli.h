@@ -69,6 +69,9 @@ public:
                            const std::vector<std::string>& command, std::chrono::milliseconds timeout,
                            const std::optional<std::string>& stdinData = std::nullopt) const;
   std::string logs(const std::string& ns, const std::string& pod, const std::string& container, int tail) const;
+  // `kubectl logs --follow`: streams until the pod stops or the command is interrupted.
+  util::ProcessResult followLogs(const std::string& ns, const std::string& pod, const std::string& container, int tail,
+                                 const std::function<void(std::string_view)>& onOutput) const;
   struct ResourceType {
     std::string name;  // deployments.apps
     std::string kind;  // Deployment

@@ -32,12 +32,17 @@ public:
   BuildResult build(const config::Action& build, const OutputFunction& onOutput) const override;
   DeployPlan planDeploy(const config::Action& deploy, bool withSync) const override;
   void applyDeploy(const DeployPlan& plan, const StatusFunction& onStatus) const override;
+  void checkStarted(const std::vector<DeployPlan>& plans, const StatusFunction& onStatus) const override;
+  std::vector<DeployState> describe(const std::vector<const config::Action*>& deploys) const override;
   void requireRunning(const config::Action& deploy) const override;
   void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                           const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;
   util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const override;
+  std::vector<std::string> interactiveExec(const config::Action& deploy, const std::vector<std::string>& command,
+                                           bool tty) const override;
   std::string logs(const config::Action& deploy, int tail) const override;
+  void followLogs(const config::Action& deploy, int tail, const OutputFunction& onOutput) const override;
   std::vector<std::string> cleanup(const std::vector<std::string>& deploys) const override;
 
   // The namespace a Deploy runs in: its spec.namespace, else the provider's.

@@ -12,6 +12,7 @@
 #include "gardensync/providers/container_spec.h"
 #include "gardensync/providers/docker_cli.h"
 #include "gardensync/providers/provider.h"
+#include "gardensync/util/error.h"
 
 namespace gardensync::providers {
 
@@ -38,12 +39,17 @@ public:
   BuildResult build(const config::Action& build, const OutputFunction& onOutput) const override;
   DeployPlan planDeploy(const config::Action& deploy, bool withSync) const override;
   void applyDeploy(const DeployPlan& plan, const StatusFunction& onStatus) const override;
+  void checkStarted(const std::vector<DeployPlan>& plans, const StatusFunction& onStatus) const override;
+  std::vector<DeployState> describe(const std::vector<const config::Action*>& deploys) const override;
   void requireRunning(const config::Action& deploy) const override;
   void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                           const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;
   util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const override;
+  std::vector<std::string> interactiveExec(const config::Action& deploy, const std::vector<std::string>& command,
+                                           bool tty) const override;
   std::string logs(const config::Action& deploy, int tail) const override;
+  void followLogs(const config::Action& deploy, int tail, const OutputFunction& onOutput) const override;
   std::vector<std::string> cleanup(const std::vector<std::string>& deploys) const override;
 
   // Throws Error naming what the container lacks to host Mutagen's agent.
@@ -54,6 +60,10 @@ public:
 
 private:
   std::string containerOf(const config::Action& deploy) const;
+  // The error for a container of `deploy` that is not running: its exit code and last log lines.
+  Error stoppedError(const config::Action& deploy, const ContainerInfo& container, bool withSync) const;
+  // Throws Error unless the Deploy has a container (running or not).
+  void requireDeployed(const config::Action& deploy) const;
 
   const config::ProjectConfig& config_;
   DockerCli docker_;

@@ -56,8 +56,13 @@ public:
   void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                           const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;
+  void checkStarted(const std::vector<DeployPlan>& plans, const StatusFunction& onStatus) const override;
+  std::vector<DeployState> describe(const std::vector<const config::Action*>& deploys) const override;
   util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const override;
+  std::vector<std::string> interactiveExec(const config::Action& deploy, const std::vector<std::string>& command,
+                                           bool tty) const override;
   std::string logs(const config::Action& deploy, int tail) const override;
+  void followLogs(const config::Action& deploy, int tail, const OutputFunction& onOutput) const override;
   std::vector<std::string> cleanup(const std::vector<std::string>& deploys) const override;
 
 private:

@@ -49,6 +49,16 @@ struct DeployPlan {
   bool hostsSyncs = true;
 };
 
+// What runs a Deploy now, for `get status` and the result of `deploy`.
+struct DeployState {
+  std::string deploy;
+  std::string resource;  // "gs-shop-api", "deployment/api (namespace shop)"
+  bool running = false;
+  std::string state;     // "running", "exited (code 3)", "not deployed", ...
+  std::string image;     // empty when unknown
+  std::vector<std::string> ports;  // published, "127.0.0.1:8080->80/tcp"
+};
+
 // Where the Mutagen daemon's helpers live and which programs they run.
 struct TransportContext {
   std::filesystem::path dataDir;        // the project's Mutagen data directory
@@ -78,12 +88,19 @@ public:
   // Throws Error with a hint when the tools are missing or the engine or cluster does not answer.
   virtual void checkAvailable() const = 0;
 
+  // `onOutput` gets the build's output line by line (and a push's, in chunks).
   virtual BuildResult build(const config::Action& build, const OutputFunction& onOutput) const = 0;
   // `deploy` must have its build outputs resolved. Throws when what it would replace belongs to
   // another project or checkout.
   virtual DeployPlan planDeploy(const config::Action& deploy, bool withSync) const = 0;
-  // Makes the Deploy run as planned and waits until it does (reporting progress).
+  // Makes the Deploy run as planned and waits until it does (reporting progress). Throws Error
+  // naming the port and its config line when a published port is taken, leaving nothing behind.
   virtual void applyDeploy(const DeployPlan& plan, const StatusFunction& onStatus) const = 0;
+  // After every plan is applied: throws Error when a Deploy just started has stopped again at
+  // once, with its exit code and the last lines of its log.
+  virtual void checkStarted(const std::vector<DeployPlan>& plans, const StatusFunction& onStatus) const = 0;
+  // State, image and published ports of each Deploy (`deploys` in that order).
+  virtual std::vector<DeployState> describe(const std::vector<const config::Action*>& deploys) const = 0;
 
   // Throws Error (naming where it looked) unless the Deploy runs now.
   virtual void requireRunning(const config::Action& deploy) const = 0;
@@ -97,8 +114,15 @@ public:
 
   // Runs `command` in the Deploy's (first synced) container; a non-zero exit is returned.
   virtual util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const = 0;
+  // The argv that runs `command` in the Deploy's container with this terminal attached (stdin
+  // always, a TTY when `tty`), for `gardensync exec`.
+  virtual std::vector<std::string> interactiveExec(const config::Action& deploy, const std::vector<std::string>& command,
+                                                   bool tty) const = 0;
   // The Deploy's recent log lines (`tail` of them), as the container runtime keeps them.
   virtual std::string logs(const config::Action& deploy, int tail) const = 0;
+  // Streams the Deploy's log (`tail` lines back, then as it grows) until it stops or the command
+  // is interrupted.
+  virtual void followLogs(const config::Action& deploy, int tail, const OutputFunction& onOutput) const = 0;
 
   // Removes what this project's checkout deployed (of `deploys`, or everything when empty), found
   // by the labels it carries; returns what was removed ("container gs-a-b", "deployment/b").

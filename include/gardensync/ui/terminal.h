@@ -34,4 +34,7 @@ private:
 // terminal, so scripts never hang on a question.
 bool confirm(std::string_view question);
 
+// Whether stdin is a terminal (an interactive `exec` gets a TTY of its own then).
+bool stdinIsTty();
+
 }  // namespace gardensync::ui

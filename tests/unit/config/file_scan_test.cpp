@@ -19,7 +19,11 @@ TEST(Glob, ConfigFileNames) {
   EXPECT_TRUE(isConfigFileName("garden.yml"));
   EXPECT_TRUE(isConfigFileName("api.garden.yml"));
   EXPECT_FALSE(isConfigFileName(".garden.yml"));
-  EXPECT_FALSE(isConfigFileName("garden.yaml"));
+  // Garden reads the .yaml spelling too.
+  EXPECT_TRUE(isConfigFileName("garden.yaml"));
+  EXPECT_TRUE(isConfigFileName("api.garden.yaml"));
+  EXPECT_FALSE(isConfigFileName(".garden.yaml"));
+  EXPECT_FALSE(isConfigFileName("api.yaml"));
 }
 
 }  // namespace

@@ -105,7 +105,8 @@ TEST(Loader, ReportsEveryErrorOfARunWithPositions) {
   std::vector<std::string> errors = loadErrors("errors/many");
   EXPECT_THAT(errors, ElementsAre(
       "api/api.garden.yml:5:10: spec.image: ${var.missing}: no variable named \"missing\" is defined",
-      "api/api.garden.yml:10:15: spec.sync.paths[0].mode: \"two-ways\" is not a sync mode (expected one of: "
+      "api/api.garden.yml:10:15: spec.sync.paths[0].mode: \"two-ways\" is not a sync mode (did you mean \"two-way\"? "
+      "expected one of: "
       "one-way, one-way-safe, one-way-replica, one-way-reverse, one-way-replica-reverse, two-way, "
       "two-way-safe, two-way-resolved)",
       "api/api.garden.yml:13:9: spec.sync.paths[1].exlude: is not a known key (did you mean \"exclude\"?)",

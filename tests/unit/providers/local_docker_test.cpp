@@ -56,5 +56,66 @@ TEST(LocalDockerProvider, CleanupRemovesOnlyThisCheckoutsContainersOfTheNamedDep
   EXPECT_EQ(runner.countCalls("id1"), 2u);  // inspected, then removed
 }
 
+TEST(LocalDockerProvider, APortInUseNamesThePortAndItsLineAndRemovesTheCreatedContainer) {
+  auto config = loadFixture("container-spec");
+  FakeRunner runner;
+  runner.on({"container", "inspect"}, {answer(1, "", "Error: No such container: gs-shop-api")});
+  runner.on({"run"}, {answer(125, "", "docker: Error response from daemon: driver failed programming external "
+                                      "connectivity on endpoint gs-shop-api (9f93): Error starting userland proxy: "
+                                      "listen tcp4 127.0.0.1:18080: bind: address already in use.\n")});
+  runner.on({"rm"}, {answer(0)});
+  LocalDockerProvider provider(config, runner);
+  const auto plan = provider.planDeploy(*config.find(config::ActionKind::Deploy, "api"), false);
+  try {
+    provider.applyDeploy(plan, {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("Deploy api: host port 18080 is already in use"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("project.garden.yml:15:52: spec.ports[0] publishes it (container port 8080)"));
+    EXPECT_THAT(e.hint(), ::testing::HasSubstr("ss -ltnp 'sport = :18080'"));
+  }
+  EXPECT_EQ(runner.countCalls("rm"), 1u);  // the container `docker run` created is gone
+}
+
+TEST(LocalDockerProvider, AContainerThatExitsAtOnceIsAnErrorWithItsExitCodeAndLog) {
+  auto config = loadFixture("container-spec");
+  FakeRunner runner;
+  runner.on({"container", "inspect"},
+            {answer(1, "", "Error: No such container: gs-shop-api"),
+             answer(0, R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":false,"Status":"exited","ExitCode":3},
+                         "Config":{"Image":"shop/api:1","Labels":{}}}])")});
+  runner.on({"run"}, {answer(0, "c1\n")});
+  runner.on({"logs"}, {answer(0, "booting\n", "config missing\n")});
+  LocalDockerProvider provider(config, runner);
+  const auto plan = provider.planDeploy(*config.find(config::ActionKind::Deploy, "api"), true);
+  provider.applyDeploy(plan, {});
+  try {
+    provider.checkStarted({plan}, [](const std::string&) {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "Deploy api: its container gs-shop-api is not running: it exited with code 3\n"
+              "  last lines of its log:\n    booting\n    config missing");
+    EXPECT_THAT(e.hint(), ::testing::HasSubstr("fix spec.sync.command/args in project.garden.yml"));
+  }
+}
+
+TEST(LocalDockerProvider, DescribeShowsStatePortsAndImage) {
+  auto config = loadFixture("container-spec");
+  FakeRunner runner;
+  runner.on({"container", "inspect"},
+            {answer(0, R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":true,"Status":"running"},
+                         "Config":{"Image":"shop/api:1","Labels":{}},
+                         "NetworkSettings":{"Ports":{"8080/tcp":[{"HostIp":"127.0.0.1","HostPort":"18080"}],
+                                                     "9090/tcp":null}}}])")});
+  LocalDockerProvider provider(config, runner);
+  const auto states = provider.describe({config.find(config::ActionKind::Deploy, "api")});
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_TRUE(states[0].running);
+  EXPECT_EQ(states[0].state, "running");
+  EXPECT_EQ(states[0].image, "shop/api:1");
+  EXPECT_EQ(states[0].ports, std::vector<std::string>{"127.0.0.1:18080->8080/tcp"});
+}
+
 }  // namespace
 }  // namespace gardensync::providers
