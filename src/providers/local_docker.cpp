@@ -184,7 +184,7 @@ Error LocalDockerProvider::stoppedError(const config::Action& deploy, const Cont
       container.state == "created"
           ? fmt::format("Deploy {}: its container {} was created but never started{}", deploy.name, container.name,
                         container.error.empty() ? "" : ": " + container.error)
-          : fmt::format("Deploy {}: its container {} is not running: it exited with code {}", deploy.name,
+          : fmt::format("Deploy {} is not running: its container {} exited with code {}", deploy.name,
                         container.name, container.exitCode);
   message += logText.empty() ? "\n  its log is empty" : "\n  last lines of its log:" + indentLines(logText);
   return Error(message,

@@ -78,7 +78,7 @@ TEST(Failures, ContainerThatExitsAtOnceIsReportedWithItsLog) {
   project.write("src/a.txt", "a");
   auto deploy = project.gardensync({"deploy"});
   EXPECT_EQ(deploy.exitCode, 1) << deploy.out;
-  EXPECT_TRUE(contains(deploy.err, "container gs-e2e-exits-at-once-app is not running: it exited with code 3"))
+  EXPECT_TRUE(contains(deploy.err, "Deploy app is not running: its container gs-e2e-exits-at-once-app exited with code 3"))
       << deploy.err;
   EXPECT_TRUE(contains(deploy.err, "booting")) << deploy.err;
   EXPECT_TRUE(contains(deploy.err, "config missing")) << deploy.err;
@@ -89,7 +89,7 @@ TEST(Failures, ContainerThatExitsAtOnceIsReportedWithItsLog) {
   // With sync: the same report, and the sync agent is not blamed.
   auto sync = project.gardensync({"deploy", "--sync=*"});
   EXPECT_EQ(sync.exitCode, 1);
-  EXPECT_TRUE(contains(sync.err, "it exited with code 3")) << sync.err;
+  EXPECT_TRUE(contains(sync.err, "exited with code 3")) << sync.err;
   EXPECT_TRUE(contains(sync.err, "config missing")) << sync.err;
   EXPECT_FALSE(contains(sync.err, "agent")) << sync.err;
   EXPECT_FALSE(contains(sync.err, "started")) << sync.err;

@@ -94,7 +94,7 @@ TEST(LocalDockerProvider, AContainerThatExitsAtOnceIsAnErrorWithItsExitCodeAndLo
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
-              "Deploy api: its container gs-shop-api is not running: it exited with code 3\n"
+              "Deploy api is not running: its container gs-shop-api exited with code 3\n"
               "  last lines of its log:\n    booting\n    config missing");
     EXPECT_THAT(e.hint(), ::testing::HasSubstr("fix spec.sync.command/args in project.garden.yml"));
   }
