@@ -76,6 +76,16 @@ std::vector<nlohmann::json> bodiesOf(const config::Action& deploy) {
   return bodies;
 }
 
+// Whether the Deploy runs something a pod could be found for: a container Deploy, a configured
+// target, a workload among its manifests, or a helm chart (whose objects are known once rendered).
+bool hasWorkload(const config::Action& deploy) {
+  if (deploy.type != "kubernetes" || deploy.defaultTarget) return true;
+  if (deploy.sync && !deploy.sync->paths.empty()) return true;
+  for (const auto& manifest : deploy.manifests)
+    if (isWorkloadKind(manifest.body.value("kind", ""))) return true;
+  return false;
+}
+
 // Every workload target a Deploy's config names, for the stored pod selectors.
 std::vector<config::WorkloadTarget> configuredTargets(const config::Action& deploy) {
   std::vector<config::WorkloadTarget> targets;
@@ -447,6 +457,15 @@ std::vector<DeployState> KubernetesProvider::describe(const std::vector<const co
   for (const config::Action* deploy : deploys) {
     DeployState state;
     state.deploy = deploy->name;
+    if (!hasWorkload(*deploy)) {
+      // Objects that run nothing (a ConfigMap, a Service): nothing to be running.
+      std::string objects;
+      for (const auto& manifest : bodiesOf(*deploy)) objects += (objects.empty() ? "" : ", ") + describeObject(manifest);
+      state.resource = fmt::format("{} (namespace {})", objects.empty() ? "no objects" : objects, namespaceOf(*deploy));
+      state.state = "applied, no workload";
+      states.push_back(state);
+      continue;
+    }
     state.resource = fmt::format("{} (namespace {})", targetOf(*deploy, nullptr).workload.describe(), namespaceOf(*deploy));
     try {
       requireRunning(*deploy);
