@@ -10,15 +10,9 @@
 #include "gardensync/ui/progress.h"
 #include "gardensync/util/error.h"
 #include "gardensync/util/home_dir.h"
+#include "gardensync/util/process.h"
 
 namespace gardensync::cli {
-
-std::filesystem::path selfExecutable() {
-  std::error_code ec;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) throw Error(fmt::format("cannot find gardensync's own executable: {}", ec.message()));
-  return self;
-}
 
 std::filesystem::path requireHome() {
   if (auto dir = util::homeDirectory()) return *dir;
@@ -48,7 +42,7 @@ Engine openEngine(Context& context, bool startDaemon, bool revive) {
   engine.dataDir = mutagen::prepareDataDir(project.root, requireHome(), engine.tool.binary);
   engine.mutagen = std::make_unique<mutagen::MutagenCli>(engine.tool.binary, engine.dataDir.path);
   spdlog::debug("Mutagen {} with data directory {}", engine.tool.binary.string(), engine.dataDir.path.string());
-  engine.transport = {engine.dataDir.path, engine.tool.binary, selfExecutable()};
+  engine.transport = {engine.dataDir.path, engine.tool.binary, util::selfExecutable()};
   std::optional<std::map<std::string, std::string>> environment;
   if (context.configLoaded())
     environment = providers::makeProvider(context.project())->prepareTransport(engine.transport);

@@ -7,6 +7,7 @@
 #include "gardensync/mutagen/sessions.h"
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/process.h"
 #include "gardensync/util/text.h"
 #include "gardensync/watch/watch_loop.h"
 #include "gardensync/watch/watcher_process.h"
@@ -38,7 +39,7 @@ bool anyReliesOnWatcher(const Engine& engine, const std::string& project) {
 }
 
 void startFor(const Engine& engine, const std::string& project) {
-  const int pid = watch::startWatcher({selfExecutable(), engine.dataDir.path, engine.tool.binary, project});
+  const int pid = watch::startWatcher({util::selfExecutable(), engine.dataDir.path, engine.tool.binary, project});
   spdlog::info("file watcher running (pid {}); its log is {}", pid, watch::watcherLogPath(engine.dataDir.path).string());
 }
 

@@ -47,13 +47,6 @@ std::string withoutUser(const std::string& target) {
   return at == std::string::npos ? target : target.substr(at + 1);
 }
 
-fs::path selfExecutable() {
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw Error(fmt::format("cannot find gardensync's own executable: {}", ec.message()));
-  return self;
-}
-
 std::optional<std::string> readFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -124,7 +117,7 @@ KubeTransport::Target KubeTransport::resolve(const std::string& host) const {
 }
 
 void KubeTransport::startReset(const std::string& host, const std::string& uid) const {
-  const std::vector<std::string> argv{selfExecutable().string(), "__kube-transport", "--state", state_.dir().string(),
+  const std::vector<std::string> argv{util::selfExecutable().string(), "__kube-transport", "--state", state_.dir().string(),
                                       "--mutagen", mutagenBinary_.string(), "reset", host, uid};
   util::spawnDetached(argv, {}, state_.dir() / "transport.log");
 }

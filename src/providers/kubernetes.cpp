@@ -96,13 +96,6 @@ std::vector<config::WorkloadTarget> configuredTargets(const config::Action& depl
   return targets;
 }
 
-fs::path selfExecutable() {
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw Error(fmt::format("cannot find gardensync's own executable: {}", ec.message()));
-  return self;
-}
-
 void writeFile(const fs::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
@@ -284,7 +277,7 @@ DeployPlan KubernetesProvider::planHelm(const config::Action& deploy, bool withS
   const fs::path spec = *details->files / "post-render.json";
   auto postRenderer = [&](const std::string& hash) {
     writeFile(spec, postRenderSpec(deploy, withSync, labels, hash).dump());
-    return std::vector<std::string>{selfExecutable().string(), "__helm-post-render", spec.string()};
+    return std::vector<std::string>{util::selfExecutable().string(), "__helm-post-render", spec.string()};
   };
   // Rendered locally first: the same objects decide whether anything changed, and their hash
   // labels the release when it is installed.

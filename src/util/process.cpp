@@ -364,4 +364,11 @@ int spawnDetached(const std::vector<std::string>& argv, const Environment& envir
   return spawn(argv, buildEnvironment(environment), setup);
 }
 
+std::filesystem::path selfExecutable() {
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw Error(fmt::format("cannot find gardensync's own executable: {}", ec.message()));
+  return self;
+}
+
 }  // namespace gardensync::util

@@ -31,7 +31,4 @@ Engine openEngine(Context& context, bool startDaemon, bool reviveWatcher = true)
 // The user's home folder, where the data directories live; throws Error when there is none.
 std::filesystem::path requireHome();
 
-// This program's own executable, for helpers that call back into it.
-std::filesystem::path selfExecutable();
-
 }  // namespace gardensync::cli

@@ -39,6 +39,10 @@ struct ProcessResult {
   bool ok() const { return exitCode == 0; }
 };
 
+// This program's own executable (/proc/self/exe), for helpers that call back into it; throws
+// Error when it cannot be read.
+std::filesystem::path selfExecutable();
+
 // 'it'\''s' — single-quoted for a POSIX shell (for messages and generated scripts).
 std::string shellQuote(std::string_view text);
 
