@@ -51,8 +51,10 @@ int run(int argc, char** argv) {
   app.add_option("--log-level", options.logLevel, "How much to log on stderr")
       ->check(CLI::IsMember({"error", "warn", "info", "debug", "trace"}))
       ->default_str("info");
-  app.add_option("--output", options.output, "Result format on stdout: text, or json for scripts")
-      ->check(CLI::IsMember({"text", "json"}))
+  app.add_option("--output", options.output,
+                 "Result format on stdout: text; json for scripts; jsonl: JSON on one line, and a stream of sync "
+                 "events from `deploy --sync` and `sync status --watch`")
+      ->check(CLI::IsMember({"text", "json", "jsonl"}))
       ->default_str("text");
   app.add_flag("--yes,-y", options.yes, "Answer yes to confirmation prompts");
 
@@ -60,6 +62,7 @@ int run(int argc, char** argv) {
   // Runs once the whole command line is parsed, before any command's callback.
   app.parse_complete_callback([&] {
     ui::initLogging(options.logLevel);
+    ui::setOutputFormat(context.format());
     options.command = describeCommand(app);
   });
   addCompletionCommand(app, context);
@@ -86,6 +89,7 @@ int run(int argc, char** argv) {
   const CommandPath command = findCommand(app, args);
   if (command.unknown) {
     ui::initLogging(options.logLevel);
+    ui::setOutputFormat(context.format());
     ui::printError(fmt::format("unknown command \"{}\" for `{}`{}", *command.unknown, command.path,
                                command.suggestion ? fmt::format(" (did you mean `{} {}`?)", command.path, *command.suggestion)
                                                   : ""),

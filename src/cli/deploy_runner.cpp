@@ -13,6 +13,7 @@
 #include "gardensync/cli/services.h"
 #include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/sync_control.h"
+#include "gardensync/cli/sync_follow.h"
 #include "gardensync/cli/watcher_control.h"
 #include "gardensync/config/action_graph.h"
 #include "gardensync/config/template.h"
@@ -241,11 +242,15 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   std::vector<const config::Action*> deployed;
   for (const auto& plan : plans) deployed.push_back(plan.deploy);
   printResult(context, plans, provider->describe(deployed), views, skipped);
-  if (sessions.empty() || detach || context.json() || !ui::stdoutIsTty() || !ui::stderrIsTty()) {
+  // Events are followed in a terminal, or as a JSON Lines stream that a script reads.
+  const bool follow = context.jsonLines() || (!context.json() && ui::stdoutIsTty() && ui::stderrIsTty());
+  if (sessions.empty() || detach || !follow) {
     if (!sessions.empty()) spdlog::info("syncs keep running in the background; `gardensync sync stop` stops them");
     return;
   }
-  followSessions(mutagen::SessionClient(*engine->mutagen), config.project.name);
+  FollowOptions options;
+  options.jsonLines = context.jsonLines();
+  followSessions(*engine->mutagen, config.project.name, options);
 }
 
 }  // namespace gardensync::cli

@@ -9,6 +9,7 @@
 #include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/services.h"
 #include "gardensync/cli/sync_control.h"
+#include "gardensync/cli/sync_follow.h"
 #include "gardensync/cli/watcher_control.h"
 #include "gardensync/providers/local_docker.h"
 #include "gardensync/providers/local_process.h"
@@ -122,6 +123,28 @@ void runStatus(Context& context, const std::vector<std::string>& names) {
     spdlog::warn("not syncing as they should: {}", list);
     context.setExitCode(1);
   }
+}
+
+// `sync status --watch`: the status, then its events until Ctrl-C or until no sync is left.
+// Like status, it never starts the daemon.
+void runStatusWatch(Context& context, const std::vector<std::string>& names) {
+  const auto project = context.identity();
+  checkDeployNames(context, names);
+  Engine engine = context.services().engine(context, false, true);
+  if (!engine.mutagen->daemonResponds())
+    throw Error("no syncs are running for this project: its Mutagen daemon is not running",
+                "start them with `gardensync deploy --sync=*` or `gardensync sync start`");
+  reviveWatcher(engine, project.name);
+  // With jsonl the events alone are the output: the first `started` events are the status.
+  if (!context.jsonLines()) {
+    mutagen::SessionClient client(*engine.mutagen);
+    const auto sessions = projectSessions(client, project.name, names);
+    printSessions(context, sessions, watcherState(engine, sessions));
+  }
+  FollowOptions options;
+  options.deploys = names;
+  options.jsonLines = context.jsonLines();
+  followSessions(*engine.mutagen, project.name, options);
 }
 
 size_t stopSessions(Context& context, Engine& engine, const std::vector<std::string>& names) {
@@ -273,12 +296,23 @@ void addSyncCommands(CLI::App& app, Context& context) {
   };
   for (const auto& spec : specs) {
     auto names = std::make_shared<std::vector<std::string>>();
+    auto watch = std::make_shared<bool>(false);
     auto* cmd = sync->add_subcommand(spec.name, spec.help);
     cmd->add_option("names", *names, "Deploy names (default: all)");
     const std::string name = spec.name;
     cmd->footer(fmt::format("Examples:\n  gardensync sync {}\n  gardensync sync {} api worker", name, name));
-    cmd->callback([&context, names, name] {
-      if (name == "status") runStatus(context, *names);
+    if (name == "status") {
+      cmd->add_flag("--watch,-w", *watch,
+                    "After the status, follow the syncs: changed files with their direction, conflicts, problems, "
+                    "state changes (with --output jsonl: one JSON object per event), until Ctrl-C or until the "
+                    "syncs are stopped");
+      cmd->footer("Examples:\n  gardensync sync status\n  gardensync sync status api worker\n"
+                  "  gardensync sync status --watch\n  gardensync sync status --watch --output jsonl   "
+                  "events for scripts (docs/status-json.md#events)");
+    }
+    cmd->callback([&context, names, name, watch] {
+      if (name == "status" && *watch) runStatusWatch(context, *names);
+      else if (name == "status") runStatus(context, *names);
       else if (name == "stop") runStop(context, *names);
       else runStart(context, *names, name == "restart");
     });

@@ -241,40 +241,4 @@ std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& cl
   }
 }
 
-void followSessions(const mutagen::SessionClient& client, const std::string& project) {
-  const util::InterruptWatch interrupt;  // Ctrl-C ends following, not the syncs
-  spdlog::info("watching for changes; press Ctrl-C to stop watching (syncs keep running)");
-  std::map<std::string, mutagen::SessionStatus> previous;
-  std::map<std::string, std::set<std::string>> reported;  // conflict and problem lines already shown
-  while (!interrupt.requested()) {
-    std::vector<mutagen::SessionStatus> sessions;
-    try {
-      sessions = client.list(mutagen::projectSelector(project));
-    } catch (const Error& e) {
-      spdlog::warn("cannot read sync state: {}", e.what());
-    }
-    for (const auto& session : sessions) {
-      const auto view = ui::viewOf(session);
-      auto it = previous.find(session.identifier);
-      if (it != previous.end()) {
-        if (session.successfulCycles > it->second.successfulCycles)
-          spdlog::info("{}: synced changes ({} files, {} total)", session.name, view.files, ui::formatBytes(view.bytes));
-        if (session.status != it->second.status && (mutagen::isHalted(session) || session.status == "disconnected"))
-          spdlog::warn("{}: {}{}", session.name, session.status,
-                       mutagen::isHalted(session) ? " — " + mutagen::haltAdvice(session) : std::string());
-        if (!session.lastError.empty() && session.lastError != it->second.lastError)
-          spdlog::warn("{}: {}", session.name, session.lastError);
-      }
-      auto& seen = reported[session.identifier];
-      for (const auto& line : ui::describeConflicts(view))
-        if (seen.insert(line).second) spdlog::warn("{}", line);
-      for (const auto& line : ui::describeProblems(view))
-        if (seen.insert(line).second) spdlog::warn("{}", line);
-      previous[session.identifier] = session;
-    }
-    for (int i = 0; i < 5 && !interrupt.requested(); ++i) std::this_thread::sleep_for(200ms);
-  }
-  spdlog::info("stopped watching; the syncs keep running (`gardensync sync stop` stops them)");
-}
-
 }  // namespace gardensync::cli

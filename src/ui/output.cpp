@@ -22,7 +22,21 @@ void initLogging(std::string_view level) {
 bool stdoutIsTty() { return isatty(STDOUT_FILENO) == 1; }
 bool stderrIsTty() { return isatty(STDERR_FILENO) == 1; }
 
-void printJson(const nlohmann::json& value) { std::cout << value.dump(2) << std::endl; }
+namespace {
+OutputFormat outputFormat = OutputFormat::Text;
+}  // namespace
+
+void setOutputFormat(OutputFormat format) { outputFormat = format; }
+
+void printJson(const nlohmann::json& value) {
+  if (outputFormat == OutputFormat::JsonLines) return printJsonLine(value);
+  std::cout << value.dump(2) << std::endl;
+}
+
+void printJsonLine(const nlohmann::json& value) {
+  // Replacing invalid UTF-8 (a file name from the disk) rather than throwing mid-stream.
+  std::cout << value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+}
 
 void printLine(std::string_view text) { std::cout << text << std::endl; }
 

@@ -248,6 +248,10 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
       throw Interrupted(signal, formatCommand(argv));
     }
     if (ready < 0 && errno != EINTR) break;
+    if (options.cancelled && options.cancelled()) {
+      result.cancelled = true;
+      break;
+    }
     for (const auto& fd : fds) {
       if (!fd.revents) continue;
       if (fd.fd == in.write.get()) {
@@ -288,8 +292,9 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
       stopChild(pid, signal);
       throw Interrupted(signal, formatCommand(argv));
     }
-    if (result.timedOut || (hasDeadline && Clock::now() >= deadline)) {
-      result.timedOut = true;
+    if (!result.cancelled && options.cancelled && options.cancelled()) result.cancelled = true;
+    if (result.cancelled || result.timedOut || (hasDeadline && Clock::now() >= deadline)) {
+      if (!result.cancelled) result.timedOut = true;
       ::kill(pid, SIGTERM);
       for (int i = 0; i < 20 && ::waitpid(pid, &status, WNOHANG) == 0; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -303,7 +308,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
     pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }
   decodeStatus(status, result);
-  if (result.timedOut) result.exitCode = -1;
+  if (result.timedOut || result.cancelled) result.exitCode = -1;
   return result;
 }
 

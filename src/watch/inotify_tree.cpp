@@ -75,7 +75,7 @@ bool InotifyTree::watchFolder(size_t root, const std::string& relative) {
   return true;
 }
 
-void InotifyTree::watchTree(size_t root, const std::string& relative) {
+void InotifyTree::watchTree(size_t root, const std::string& relative, std::vector<std::string>* found) {
   // Iterative, so a deep tree cannot exhaust the stack.
   std::vector<std::string> pending{relative};
   while (!pending.empty()) {
@@ -86,12 +86,14 @@ void InotifyTree::watchTree(size_t root, const std::string& relative) {
     const fs::path path = folder.empty() ? roots_[root].path : roots_[root].path / folder;
     for (auto it = fs::directory_iterator(path, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
       std::error_code typeError;
-      if (!it->is_directory(typeError) || it->is_symlink(typeError)) continue;
+      const bool isFolder = it->is_directory(typeError) && !it->is_symlink(typeError);
+      if (!isFolder && !found) continue;
       const std::string name = it->path().filename().string();
       if (std::string_view(name).starts_with(kMutagenTemporaryPrefix)) continue;
       const std::string child = join(folder, name);
-      if (roots_[root].matcher.ignored(child, true)) continue;
-      pending.push_back(child);
+      if (roots_[root].matcher.ignored(child, isFolder)) continue;
+      if (found) found->push_back(child);
+      if (isFolder) pending.push_back(child);
     }
   }
 }
@@ -107,7 +109,7 @@ std::vector<TreeEvent> InotifyTree::read() {
       const auto* event = reinterpret_cast<const struct inotify_event*>(buffer + offset);
       offset += static_cast<ssize_t>(sizeof(struct inotify_event) + event->len);
       if (event->mask & IN_Q_OVERFLOW) {
-        for (const auto& root : roots_) events.push_back({root.session, Change::Removal});
+        for (const auto& root : roots_) events.push_back({root.session, Change::Removal, {}, false});
         rewatch();
         continue;
       }
@@ -119,17 +121,32 @@ std::vector<TreeEvent> InotifyTree::read() {
       }
       const std::string_view name = event->len ? std::string_view(event->name) : std::string_view();
       if (name.starts_with(kMutagenTemporaryPrefix)) continue;
+      if (event->mask & IN_MOVED_FROM) movedWithin_.insert(event->cookie);
+      // Mutagen places a file it received by renaming it from its staging folder (outside the
+      // synced folder) or from a temporary beside it: a rename whose other half was not seen
+      // here, or whose source was such a temporary.
+      bool byMutagen = false;
+      if (event->mask & IN_MOVED_TO) {
+        byMutagen = !movedWithin_.erase(event->cookie);
+        if (movedWithin_.size() > 1024) movedWithin_.clear();  // halves of renames out of the folder
+      }
       const bool isFolder = event->mask & IN_ISDIR;
       const bool removal = event->mask & (IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF);
       const std::vector<Place> places = it->second;  // watchTree below may rehash watches_
       for (const Place& place : places) {
         const Root& root = roots_[place.root];
+        std::string path = place.relative;
         if (!name.empty()) {
-          const std::string path = join(place.relative, name);
+          path = join(place.relative, name);
           if (root.matcher.ignored(path, isFolder)) continue;
-          if (isFolder && (event->mask & (IN_CREATE | IN_MOVED_TO))) watchTree(place.root, path);
+          if (isFolder && (event->mask & (IN_CREATE | IN_MOVED_TO))) {
+            // What was written into the new folder before its watch existed is reported too.
+            std::vector<std::string> found;
+            watchTree(place.root, path, &found);
+            for (auto& entry : found) events.push_back({root.session, Change::Write, std::move(entry), byMutagen});
+          }
         }
-        events.push_back({root.session, removal ? Change::Removal : Change::Write});
+        events.push_back({root.session, removal ? Change::Removal : Change::Write, std::move(path), byMutagen});
       }
     }
   }

@@ -36,8 +36,13 @@ public:
   explicit Context(const GlobalOptions& options) : options_(options) {}
 
   const GlobalOptions& options() const { return options_; }
-  ui::OutputFormat format() const { return options_.output == "json" ? ui::OutputFormat::Json : ui::OutputFormat::Text; }
-  bool json() const { return format() == ui::OutputFormat::Json; }
+  ui::OutputFormat format() const {
+    if (options_.output == "json") return ui::OutputFormat::Json;
+    return options_.output == "jsonl" ? ui::OutputFormat::JsonLines : ui::OutputFormat::Text;
+  }
+  // A JSON result (json or jsonl) instead of text.
+  bool json() const { return format() != ui::OutputFormat::Text; }
+  bool jsonLines() const { return format() == ui::OutputFormat::JsonLines; }
 
   // Loads the project once; logs its warnings and notes. Throws ConfigError / UsageError.
   const config::ProjectConfig& project();

@@ -47,9 +47,6 @@ ApplySummary applySessions(const mutagen::SessionClient& client, const std::stri
 std::vector<ui::SessionView> waitForInitialSync(const mutagen::SessionClient& client, const std::string& project,
                                                 const std::vector<std::string>& identifiers);
 
-// Prints sync events (changes synced, conflicts, problems, halts) until Ctrl-C.
-void followSessions(const mutagen::SessionClient& client, const std::string& project);
-
 // What to run to resume a paused session.
 std::string pausedAdvice(const mutagen::SessionStatus& session);
 

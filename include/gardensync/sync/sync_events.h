@@ -54,26 +54,28 @@ std::string describe(const SyncEvent& event);
 class EventTracker {
 public:
   // Events between the previous list and this one (`sessions`: this project's sessions, all of
-  // them each time). The first call reports each session as `started`.
+  // them each time). A session seen for the first time is reported as `started`.
   std::vector<SyncEvent> update(const std::vector<mutagen::SessionStatus>& sessions);
 
-  // A path below a session's local folder changed (written, created, removed or moved) now. It is
-  // reported with the cycle that carries it: seen while the session was idle, it is the user's
-  // edit going to the container; seen while a cycle ran in a mode that writes locally, it is that
-  // cycle bringing it from the container.
-  void noteLocalChange(const std::string& sessionIdentifier, const std::string& path);
+  // A path below a session's local folder changed (written, created, removed or moved) now;
+  // `byMutagen`: a file was renamed into place from outside the folder, as Mutagen places the
+  // files it receives (watch::TreeEvent). It is reported with
+  // the cycle that carries it: written by Mutagen, or seen while a cycle ran in a mode that writes
+  // locally, it came from the container; otherwise it is the user's edit going to the container.
+  void noteLocalChange(const std::string& sessionIdentifier, const std::string& path, bool byMutagen);
 
 private:
   struct Tracked {
     mutagen::SessionStatus last;
-    std::set<std::string> reported;        // conflict, problem and error lines already reported
+    std::set<std::string> conflicts;       // lines reported and still true
+    std::set<std::string> problems;
+    std::set<std::string> errors;
     std::set<std::string> localEdits;      // seen while idle: on their way to the container
     std::set<std::string> incoming;        // seen during a cycle: brought from the container
     uint64_t stagedToContainer = 0;        // most files seen staging on each side in this cycle
     uint64_t stagedToLocal = 0;
   };
   std::map<std::string, Tracked> sessions_;  // by identifier
-  bool first_ = true;
 };
 
 }  // namespace gardensync::sync

@@ -28,12 +28,16 @@ struct ProcessOptions {
   // Called with each chunk of stdout as it arrives (output is still captured).
   std::function<void(std::string_view)> onStdout;
   std::function<void(std::string_view)> onStderr;
+  // Asked a few times a second; once it returns true the child is stopped (TERM, then KILL) and
+  // the result says `cancelled`. For children that run until told otherwise (`sync monitor`).
+  std::function<bool()> cancelled;
 };
 
 struct ProcessResult {
   int exitCode = -1;         // -1 when killed by a signal or timed out
   int signal = 0;            // the signal that ended it, if any
   bool timedOut = false;
+  bool cancelled = false;
   std::string stdoutText;
   std::string stderrText;
   bool ok() const { return exitCode == 0; }

@@ -1,13 +1,15 @@
 // Recursive file watching of sync roots with Linux inotify: one watch per folder, folders that
 // appear later are watched as they appear, ignored folders are never watched, and what happens
-// is reduced to "this session's folder had a write / a removal". Which file changed does not
-// matter: a Mutagen flush rescans the whole root.
+// is reduced to "this session's folder had a write / a removal" at a path. The watcher needs only
+// the session (a Mutagen flush rescans the whole root); the event stream also reports the path.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "gardensync/watch/debouncer.h"
@@ -18,6 +20,10 @@ namespace gardensync::watch {
 struct TreeEvent {
   size_t session = 0;
   Change change = Change::Write;
+  std::string path;        // relative to the root, '/'-separated; "" for the root or an overflow
+  // Something was renamed to `path` from outside the watched folders (or from a Mutagen
+  // temporary file): how Mutagen places the files it receives.
+  bool byMutagen = false;
 };
 
 class InotifyTree {
@@ -57,7 +63,8 @@ private:
     size_t root;           // index into roots_
     std::string relative;  // "" for the root itself
   };
-  void watchTree(size_t root, const std::string& relative);
+  // Watches the folder and those below it; with `found`, also lists every entry below it.
+  void watchTree(size_t root, const std::string& relative, std::vector<std::string>* found = nullptr);
   bool watchFolder(size_t root, const std::string& relative);
 
   int fd_ = -1;
@@ -65,6 +72,7 @@ private:
   std::unordered_map<int, std::vector<Place>> watches_;  // one folder may be in several roots
   size_t failed_ = 0;
   std::string lastFailure_;
+  std::unordered_set<uint32_t> movedWithin_;  // cookies of renames whose source is in a watched folder
 };
 
 }  // namespace gardensync::watch

@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -58,6 +59,21 @@ TEST(InotifyTree, WatchesFoldersCreatedLater) {
   EXPECT_TRUE(has(drain(tree), 0, Change::Write));
 }
 
+TEST(InotifyTree, WhatANewFolderHeldBeforeItWasWatchedIsReported) {
+  util::TempDir root("gs-inotify-");
+  InotifyTree tree;
+  tree.addRoot(0, root.path(), IgnoreMatcher({"*.log"}));
+  // Written before read() sees the folder's creation, so before its watch exists.
+  fs::create_directories(root / "new/deeper");
+  write(root / "new/deeper/file.txt", "x");
+  write(root / "new/skip.log", "x");
+  std::set<std::string> paths;
+  for (const auto& event : drain(tree)) paths.insert(event.path);
+  EXPECT_TRUE(paths.count("new"));
+  EXPECT_TRUE(paths.count("new/deeper/file.txt"));
+  EXPECT_FALSE(paths.count("new/skip.log"));
+}
+
 TEST(InotifyTree, ARenameIsARemovalAndAWrite) {
   util::TempDir root("gs-inotify-");
   write(root / "a.txt", "x");
@@ -93,6 +109,43 @@ TEST(InotifyTree, MutagensTemporaryFilesAreNotChanges) {
   tree.addRoot(0, root.path(), IgnoreMatcher({}));
   write(root / ".mutagen-temporary-cross-device-rename0", "x");
   EXPECT_TRUE(drain(tree).empty());
+}
+
+TEST(InotifyTree, EventsNameThePathAndTellMutagensOwnWrites) {
+  util::TempDir root("gs-inotify-");
+  fs::create_directories(root / "sub");
+  InotifyTree tree;
+  tree.addRoot(0, root.path(), IgnoreMatcher({}));
+  write(root / "sub/edit.txt", "mine");
+  auto events = drain(tree);
+  ASSERT_FALSE(events.empty());
+  for (const auto& event : events) {
+    EXPECT_EQ(event.path, "sub/edit.txt");
+    EXPECT_FALSE(event.byMutagen);
+  }
+  // How Mutagen places a file it received: a temporary in the same folder, renamed into place.
+  write(root / "sub/.mutagen-temporary-12345", "theirs");
+  drain(tree);
+  fs::rename(root / "sub/.mutagen-temporary-12345", root / "sub/received.txt");
+  events = drain(tree);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].path, "sub/received.txt");
+  EXPECT_TRUE(events[0].byMutagen);
+  // Nor from its staging folder, outside the synced one.
+  util::TempDir staging("gs-staging-");
+  write(staging / "staged", "theirs too");
+  fs::rename(staging / "staged", root / "sub/staged.txt");
+  events = drain(tree);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].path, "sub/staged.txt");
+  EXPECT_TRUE(events[0].byMutagen);
+  // A user's own rename is not Mutagen's.
+  fs::rename(root / "sub/edit.txt", root / "sub/renamed.txt");
+  events = drain(tree);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_FALSE(events[0].byMutagen);
+  EXPECT_FALSE(events[1].byMutagen);
+  EXPECT_EQ(events[1].path, "sub/renamed.txt");
 }
 
 TEST(InotifyTree, OneFolderInTwoSessionsReportsToBoth) {
