@@ -25,7 +25,8 @@ std::vector<std::string> splitSegments(std::string_view pattern) {
   size_t start = 0;
   while (start <= pattern.size()) {
     const size_t slash = std::min(pattern.find('/', start), pattern.size());
-    if (slash > start) segments.emplace_back(pattern.substr(start, slash - start));
+    const std::string_view segment = pattern.substr(start, slash - start);
+    if (!segment.empty() && segment != ".") segments.emplace_back(segment);
     start = slash + 1;
   }
   return segments;

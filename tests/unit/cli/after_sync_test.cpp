@@ -100,6 +100,7 @@ TEST(AfterSyncRebuildOn, PatternRootIsWhereScanningStarts) {
   root = patternRoot("deps/**/*.lock");
   EXPECT_EQ(root.prefix, "deps");
   EXPECT_TRUE(root.recursive);
+  EXPECT_EQ(patternRoot("./package.json").prefix, "package.json");
   root = patternRoot("*.txt");
   EXPECT_EQ(root.prefix, "");
   EXPECT_EQ(root.depth, 1u);
@@ -126,11 +127,12 @@ TEST(AfterSyncRebuildOn, ScanFindsOnlyMatchingFiles) {
   writeFile(dir / "config/readme.md", "");
   writeFile(dir / "node_modules/x/Dockerfile", "");
   writeFile(dir / "src/main.js", "");
-  const RebuildWatch watch{"web", "web-image", dir.path(), {"Dockerfile", "config/*.json", "**/Dockerfile"}};
+  writeFile(dir / "package.json", "{}");
+  const RebuildWatch watch{"web", "web-image", dir.path(), {"Dockerfile", "config/*.json", "**/Dockerfile", "./package.json"}};
   const FileTimes scan = scanRebuildFiles(watch);
   std::vector<std::string> paths;
   for (const auto& [path, time] : scan) paths.push_back(path);
-  EXPECT_THAT(paths, ElementsAre("Dockerfile", "config/app.json"));
+  EXPECT_THAT(paths, ElementsAre("Dockerfile", "config/app.json", "package.json"));
 }
 
 TEST(AfterSyncDebounce, WaitsUntilQuiet) {
