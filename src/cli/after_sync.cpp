@@ -275,7 +275,7 @@ AfterSyncRunner::AfterSyncRunner(const config::ProjectConfig& config, const prov
       decisions_(sessionActions(config, sessions), rebuildWatches(config, deploys)) {
   for (const auto& watch : decisions_.watches()) {
     lastScan_.push_back(scanRebuildFiles(watch));
-    spdlog::info("{}: rebuilding and redeploying when {} change{} (build {})", watch.deploy,
+    spdlog::debug("{}: rebuilding and redeploying when {} change{} (build {})", watch.deploy,
                  fmt::format("{}", fmt::join(watch.patterns, ", ")), watch.patterns.size() == 1 ? "s" : "",
                  watch.build);
   }

@@ -291,8 +291,7 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   // it must call `afterSync.onEvent(event)` for every event, `afterSync.tick()` at least every
   // 250 ms, and pass an `emit` that writes `action-started` / `action-finished` events to the
   // event stream (`--output jsonl`; the runner logs them itself for people). Until then the
-  // runner is built (so its config is checked and its rebuildOn watches announced) but gets no
-  // events.
+  // runner is built but gets no events, so no action runs.
   AfterSyncRunner afterSync = makeAfterSyncRunner(context, *provider, sessions, {});
   (void)afterSync;
   // ---------------------------------------------------------------------------------------------
