@@ -120,7 +120,8 @@ FileTimes scanRebuildFiles(const RebuildWatch& watch) {
     }
     for (auto it = fs::recursive_directory_iterator(start, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      const bool folder = it->is_directory(ec);
+      std::error_code entryError;  // one unreadable entry does not end the walk
+      const bool folder = it->is_directory(entryError);
       if (folder && skippedFolder(it->path().filename())) {
         it.disable_recursion_pending();
         continue;
@@ -135,9 +136,8 @@ FileTimes scanRebuildFiles(const RebuildWatch& watch) {
         continue;
       }
       if (!matchesRebuildOn({pattern}, relative)) continue;
-      const auto time = it->last_write_time(ec);
-      if (!ec) times[relative] = time;
-      ec.clear();
+      const auto time = it->last_write_time(entryError);
+      if (!entryError) times[relative] = time;
     }
   }
   return times;
