@@ -138,13 +138,13 @@ TEST(AfterSyncSchema, ReadsAndChecksRebuildOn) {
 
   EXPECT_THAT(errorsOf("rebuildOn: [\"\", /etc/passwd, ../Dockerfile, \"a\\\\b\", \"[ab\"]\n"),
               ::testing::ElementsAre(
-                  "garden.yml:1:12: spec.sync.rebuildOn[0]: a pattern must not be empty",
-                  "garden.yml:1:16: spec.sync.rebuildOn[1]: \"/etc/passwd\" must be relative to the Build's source "
+                  "garden.yml:1:13: spec.sync.rebuildOn[0]: a pattern must not be empty",
+                  "garden.yml:1:17: spec.sync.rebuildOn[1]: \"/etc/passwd\" must be relative to the Build's source "
                   "folder",
-                  "garden.yml:1:29: spec.sync.rebuildOn[2]: \"../Dockerfile\" must stay inside the Build's source "
+                  "garden.yml:1:30: spec.sync.rebuildOn[2]: \"../Dockerfile\" must stay inside the Build's source "
                   "folder (no \"..\")",
-                  "garden.yml:1:44: spec.sync.rebuildOn[3]: \"a\\b\" contains a backslash; separate folders with \"/\"",
-                  "garden.yml:1:52: spec.sync.rebuildOn[4]: \"[ab\" has an unbalanced \"[\" or \"]\""));
+                  "garden.yml:1:45: spec.sync.rebuildOn[3]: \"a\\b\" contains a backslash; separate folders with \"/\"",
+                  "garden.yml:1:53: spec.sync.rebuildOn[4]: \"[ab\" has an unbalanced \"[\" or \"]\""));
   EXPECT_THAT(errorsOf("rebuildOn: Dockerfile\n"),
               ::testing::ElementsAre(::testing::HasSubstr("spec.sync.rebuildOn: expected a list of strings")));
   EXPECT_THAT(errorsOf("rebuildOnn: [Dockerfile]\n"),
