@@ -119,7 +119,8 @@ std::optional<AfterSync> parseAfterSync(YamlReader& reader, const YAML::Node& no
     return after;
   }
   if (!restart) {
-    reader.error(node, path, "needs run (a command to run in the container) or restart: true");
+    // A misspelt key was reported already, with the name it was probably meant to be.
+    if (node.size() == 0) reader.error(node, path, "needs run (a command to run in the container) or restart: true");
     return std::nullopt;
   }
   after.restart = *restart;
