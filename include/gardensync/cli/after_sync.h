@@ -165,6 +165,9 @@ public:
 
   // Whether any action is configured; without one the hooks do nothing.
   bool active() const { return !decisions_.actions().empty() || !decisions_.watches().empty(); }
+  // Where `action-started` / `action-finished` go, for a follow loop that makes its emitter only
+  // once it starts.
+  void setEmit(EmitFunction emit) { emit_ = std::move(emit); }
 
   void onEvent(const sync::SyncEvent& event);
   void tick();
