@@ -160,6 +160,9 @@ namespace {
 
 // What one deploy did, for its result and for following its syncs.
 struct Deployment {
+  // The Deploys with their build outputs; `plans` point into it, so it moves with them (a moved
+  // vector keeps its elements where they are).
+  std::vector<config::Action> resolved;
   std::vector<providers::DeployPlan> plans;
   std::vector<ui::SessionView> views;
   std::vector<const config::Action*> skipped;
@@ -179,9 +182,9 @@ Deployment deployAndSync(Context& context, const providers::Provider& provider,
   for (const auto& session : sessions) syncDeploys.insert(session.deploy);
 
   // Decide everything before changing anything.
-  const std::vector<config::Action> resolved = buildAll(config, deploys, provider, done.skipped);
+  done.resolved = buildAll(config, deploys, provider, done.skipped);
   std::vector<providers::DeployPlan>& plans = done.plans;
-  for (const auto& deploy : resolved) plans.push_back(provider.planDeploy(deploy, syncDeploys.count(deploy.name) > 0));
+  for (const auto& deploy : done.resolved) plans.push_back(provider.planDeploy(deploy, syncDeploys.count(deploy.name) > 0));
 
   // A new container starts from its image: Mutagen's history of the old one would read as
   // deletions and propagate them to the local side. So the sessions of a container about to be
@@ -262,15 +265,20 @@ AfterSyncRunner makeAfterSyncRunner(Context& context, const providers::Provider&
     if (const config::Action* deploy = config.find(config::ActionKind::Deploy, session.deploy))
       if (std::find(synced.begin(), synced.end(), deploy) == synced.end()) synced.push_back(deploy);
   auto redeploy = [&context, &provider, sessions](const config::Action& deploy) {
-    std::vector<sync::PlannedSession> own;
-    for (const auto& session : sessions)
-      if (session.deploy == deploy.name) own.push_back(session);
-    deployAndSync(context, provider, {&deploy}, own);
+    redeployWithSync(context, provider, deploy, sessions);
   };
   return AfterSyncRunner(config, provider, sessions, synced, redeploy, std::move(emit));
 }
 
 }  // namespace
+
+void redeployWithSync(Context& context, const providers::Provider& provider, const config::Action& deploy,
+                      const std::vector<sync::PlannedSession>& sessions) {
+  std::vector<sync::PlannedSession> own;
+  for (const auto& session : sessions)
+    if (session.deploy == deploy.name) own.push_back(session);
+  deployAndSync(context, provider, {&deploy}, own);
+}
 
 void runDeployment(Context& context, const std::vector<const config::Action*>& deploys,
                    const std::vector<sync::PlannedSession>& sessions, bool detach) {
