@@ -56,7 +56,9 @@ public:
   }
   bool sawEvent(const std::string& type, const std::string& messagePart) const {
     for (const auto& event : events())
-      if (event["type"] == type && event.value("message", "").find(messagePart) != std::string::npos) return true;
+      if (event["type"] == type && event.contains("message") && event["message"].is_string() &&
+          event["message"].get<std::string>().find(messagePart) != std::string::npos)
+        return true;
     return false;
   }
   // Waits (up to 3 minutes: the first deploy builds an image) until following has begun.
