@@ -40,7 +40,10 @@ void printPlan(Context& context, const config::ProjectConfig& config,
   if (context.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& session : sessions) list.push_back(sync::toJson(session));
-    ui::printJson({{"sessions", list}, {"skipped", skippedJson(skipped)}});
+    ui::printJson({{"sessions", list},
+                   {"skipped", skippedJson(skipped)},
+                   {"afterSync", sync::afterSyncJson(config, sessions)},
+                   {"rebuildOn", sync::rebuildOnJson(config, sessions)}});
     return;
   }
   ui::printLine(fmt::format("Dry run: nothing is built, deployed or synced. Provider {}, environment {}.",
@@ -80,6 +83,19 @@ void printPlan(Context& context, const config::ProjectConfig& config,
   std::string table = ui::formatTable({"SESSION", "MODE", "ALPHA", "BETA", "IGNORE", "CONTAINER SIDE"}, rows);
   table.pop_back();
   ui::printLine(table);
+  const auto afterSync = sync::afterSyncJson(config, sessions);
+  const auto rebuildOn = sync::rebuildOnJson(config, sessions);
+  if (!afterSync.empty() || !rebuildOn.empty()) ui::printLine("");
+  for (const auto& action : afterSync)
+    ui::printLine(fmt::format("after sync {}: {}", action["session"].get<std::string>(),
+                              action["restart"].get<bool>()
+                                  ? std::string("restart the container")
+                                  : "run " + util::formatCommand(action["run"].get<std::vector<std::string>>())));
+  for (const auto& watch : rebuildOn)
+    ui::printLine(fmt::format("rebuild {}: build {} and redeploy when {} change (in {})",
+                              watch["deploy"].get<std::string>(), watch["build"].get<std::string>(),
+                              joinList(watch["patterns"].get<std::vector<std::string>>()),
+                              watch["folder"].get<std::string>()));
 }
 
 void runDeploy(Context& context, const DeployFlags& flags) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "gardensync/cli/after_sync.h"
 #include "gardensync/cli/engine.h"
 #include "gardensync/cli/services.h"
 #include "gardensync/cli/project_lock.h"
@@ -156,21 +157,35 @@ nlohmann::json skippedJson(const std::vector<const config::Action*>& skipped) {
   return list;
 }
 
-void runDeployment(Context& context, const std::vector<const config::Action*>& deploys,
-                   const std::vector<sync::PlannedSession>& sessions, bool detach) {
+namespace {
+
+// What one deploy did, for its result and for following its syncs.
+struct Deployment {
+  // The Deploys with their build outputs; `plans` point into it, so it moves with them (a moved
+  // vector keeps its elements where they are).
+  std::vector<config::Action> resolved;
+  std::vector<providers::DeployPlan> plans;
+  std::vector<ui::SessionView> views;
+  std::vector<const config::Action*> skipped;
+  std::optional<Engine> engine;
+};
+
+// Builds, deploys and starts the syncs of `deploys`: everything `deploy` does before it prints its
+// result. Also what a rebuildOn change runs for one Deploy (after-sync actions).
+Deployment deployAndSync(Context& context, const providers::Provider& provider,
+                         const std::vector<const config::Action*>& deploys,
+                         const std::vector<sync::PlannedSession>& sessions) {
   const config::ProjectConfig& config = context.project();
-  const auto provider = context.services().provider(config);
-  provider->checkAvailable();
+  Deployment done;
   std::optional<util::FileLock> writer(lockProject(context));
 
   std::set<std::string> syncDeploys;
   for (const auto& session : sessions) syncDeploys.insert(session.deploy);
 
   // Decide everything before changing anything.
-  std::vector<const config::Action*> skipped;
-  const std::vector<config::Action> resolved = buildAll(config, deploys, *provider, skipped);
-  std::vector<providers::DeployPlan> plans;
-  for (const auto& deploy : resolved) plans.push_back(provider->planDeploy(deploy, syncDeploys.count(deploy.name) > 0));
+  done.resolved = buildAll(config, deploys, provider, done.skipped);
+  std::vector<providers::DeployPlan>& plans = done.plans;
+  for (const auto& deploy : done.resolved) plans.push_back(provider.planDeploy(deploy, syncDeploys.count(deploy.name) > 0));
 
   // A new container starts from its image: Mutagen's history of the old one would read as
   // deletions and propagate them to the local side. So the sessions of a container about to be
@@ -179,7 +194,7 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   std::set<std::string> freshDeploys;
   for (const auto& plan : plans)
     if (freshContainer(plan.outcome) && plan.hostsSyncs) freshDeploys.insert(plan.deploy->name);
-  std::optional<Engine> engine;
+  std::optional<Engine>& engine = done.engine;
   std::vector<mutagen::SessionStatus> running, stale;
   if (!sessions.empty() || !freshDeploys.empty()) {
     engine = context.services().engine(context, true, false);  // refreshWatcher below
@@ -207,50 +222,92 @@ void runDeployment(Context& context, const std::vector<const config::Action*>& d
   {
     ui::StatusLine status;
     for (const auto& plan : plans) {
-      provider->applyDeploy(plan, [&status](const std::string& line) { status.show(line); });
+      provider.applyDeploy(plan, [&status](const std::string& line) { status.show(line); });
       status.clear();
     }
     // Only a container that keeps running counts as deployed: one whose command ends at once is
     // reported with its exit code and log before any sync would try to reach it.
-    provider->checkStarted(plans, [&status](const std::string& line) { status.show(line); });
+    provider.checkStarted(plans, [&status](const std::string& line) { status.show(line); });
     status.clear();
     for (const auto& plan : plans)
       spdlog::info("deploy {}: {} {}", plan.deploy->name, plan.resource, providers::toString(plan.outcome));
   }
 
-  std::vector<ui::SessionView> views;
   if (!sessions.empty()) {
     mutagen::SessionClient client(*engine->mutagen);
     {
       ui::StatusLine status;
-      provider->prepareSyncTargets(sessions, [&status](const std::string& line) { status.show(line); });
+      provider.prepareSyncTargets(sessions, [&status](const std::string& line) { status.show(line); });
     }
     const std::vector<std::string> names(syncDeploys.begin(), syncDeploys.end());
     auto summary = applySessions(client, config.project.name, names, sessions, running,
                                  [&](const sync::PlannedSession& session) {
-                                   provider->beforeSessionCreate(session, engine->transport);
+                                   provider.beforeSessionCreate(session, engine->transport);
                                  });
     spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged,
                  summary.terminated + stale.size());
     refreshWatcher(*engine, config.project.name, summary.created + summary.terminated + stale.size() > 0);
-    views = waitForInitialSync(client, config.project.name, summary.identifiers);
+    done.views = waitForInitialSync(client, config.project.name, summary.identifiers);
   } else if (engine) {
     refreshWatcher(*engine, config.project.name, !stale.empty());
   }
-  writer.reset();  // following the syncs is not a change: `sync stop` from another terminal must not wait
+  return done;  // releases the lock: following the syncs is not a change, `sync stop` from another terminal must not wait
+}
+
+// After-sync actions while following (cli/after_sync.h). A rebuildOn change redeploys one Deploy
+// exactly as `deploy --sync=<name>` does: the same build, the same stop-before-replace of its
+// sessions, the same start and initial sync after.
+AfterSyncRunner makeAfterSyncRunner(Context& context, const providers::Provider& provider,
+                                    const std::vector<sync::PlannedSession>& sessions,
+                                    AfterSyncRunner::EmitFunction emit) {
+  const config::ProjectConfig& config = context.project();
+  std::vector<const config::Action*> synced;
+  for (const auto& session : sessions)
+    if (const config::Action* deploy = config.find(config::ActionKind::Deploy, session.deploy))
+      if (std::find(synced.begin(), synced.end(), deploy) == synced.end()) synced.push_back(deploy);
+  auto redeploy = [&context, &provider, sessions](const config::Action& deploy) {
+    redeployWithSync(context, provider, deploy, sessions);
+  };
+  return AfterSyncRunner(config, provider, sessions, synced, redeploy, std::move(emit));
+}
+
+}  // namespace
+
+void redeployWithSync(Context& context, const providers::Provider& provider, const config::Action& deploy,
+                      const std::vector<sync::PlannedSession>& sessions) {
+  std::vector<sync::PlannedSession> own;
+  for (const auto& session : sessions)
+    if (session.deploy == deploy.name) own.push_back(session);
+  deployAndSync(context, provider, {&deploy}, own);
+}
+
+void runDeployment(Context& context, const std::vector<const config::Action*>& deploys,
+                   const std::vector<sync::PlannedSession>& sessions, bool detach) {
+  const config::ProjectConfig& config = context.project();
+  const auto provider = context.services().provider(config);
+  provider->checkAvailable();
+  Deployment done = deployAndSync(context, *provider, deploys, sessions);
 
   std::vector<const config::Action*> deployed;
-  for (const auto& plan : plans) deployed.push_back(plan.deploy);
-  printResult(context, plans, provider->describe(deployed), views, skipped);
+  for (const auto& plan : done.plans) deployed.push_back(plan.deploy);
+  printResult(context, done.plans, provider->describe(deployed), done.views, done.skipped);
   // Events are followed in a terminal, or as a JSON Lines stream that a script reads.
   const bool follow = context.jsonLines() || (!context.json() && ui::stdoutIsTty() && ui::stderrIsTty());
   if (sessions.empty() || detach || !follow) {
     if (!sessions.empty()) spdlog::info("syncs keep running in the background; `gardensync sync stop` stops them");
     return;
   }
+  // After-sync actions run while the syncs are followed, and end with the following.
+  AfterSyncRunner afterSync = makeAfterSyncRunner(context, *provider, sessions, {});
   FollowOptions options;
   options.jsonLines = context.jsonLines();
-  followSessions(*engine->mutagen, config.project.name, options);
+  options.onEvent = [&](const sync::SyncEvent& event, const std::function<void(const sync::SyncEvent&)>& emit) {
+    // For people the runner logs its actions itself; a JSON Lines stream gets them as events.
+    if (context.jsonLines()) afterSync.setEmit(emit);
+    afterSync.onEvent(event);
+  };
+  options.onTick = [&] { afterSync.tick(); };
+  followSessions(*done.engine->mutagen, config.project.name, options);
 }
 
 }  // namespace gardensync::cli

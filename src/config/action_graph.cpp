@@ -45,8 +45,33 @@ struct Frame {
 
 }  // namespace
 
+const Action* rebuildBuildOf(const Action& deploy, const std::vector<Action>& actions) {
+  auto findBuild = [&](const std::string& name) -> const Action* {
+    for (const Action& action : actions)
+      if (action.kind == ActionKind::Build && action.name == name) return &action;
+    return nullptr;
+  };
+  if (!deploy.build.empty()) return findBuild(deploy.build);
+  const Action* only = nullptr;
+  for (const ActionRef& ref : deploy.dependencies) {
+    if (ref.kind != ActionKind::Build) continue;
+    const Action* build = findBuild(ref.name);
+    if (!build || (only && only != build)) return nullptr;
+    only = build;
+  }
+  return only;
+}
+
 void checkActionGraph(const std::vector<Action>& actions, const std::vector<std::string>& ignoredKeys,
                       std::vector<ConfigIssue>& errors) {
+  for (const Action& action : actions) {
+    if (action.kind != ActionKind::Deploy || !action.sync || action.sync->rebuildOn.empty()) continue;
+    if (!rebuildBuildOf(action, actions))
+      errors.push_back(issueAt(action.sync->rebuildOnPosition, "spec.sync.rebuildOn",
+                               fmt::format("Deploy {} has no Build to rebuild when these files change: give it "
+                                           "`build: <name>` (or exactly one Build among its dependencies)",
+                                           action.name)));
+  }
   std::map<std::string, size_t> byKey;  // the first action of each key
   for (size_t i = 0; i < actions.size(); ++i) {
     const Action& action = actions[i];

@@ -47,6 +47,32 @@ json workloadTarget() {
             {"podSelector", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}}}}};
 }
 
+// gardensync's own `afterSync` of a sync path: `run` or `restart`, not both.
+json afterSync() {
+  json run = {{"type", "array"},
+              {"minItems", 1},
+              {"items", {{"type", "string"}}},
+              {"description", "the command (program and arguments) to run in the container after changes land"}};
+  json restart = {{"anyOf", json::array({{{"type", "boolean"}}, templateString()})},
+                  {"description", "restart the container after changes land"}};
+  return {{"type", "object"},
+          {"additionalProperties", false},
+          {"description",
+           "gardensync: what to do after changes reached the container while `deploy --sync` follows "
+           "(docs/sync-modes.md#after-sync-actions); not in the reverse modes"},
+          {"properties", {{"run", run}, {"restart", restart}}},
+          {"not", {{"required", json::array({"run", "restart"})}}},
+          {"anyOf", json::array({{{"required", json::array({"run"})}}, {{"required", json::array({"restart"})}}})}};
+}
+
+json rebuildOn() {
+  return {{"type", "array"},
+          {"items", {{"type", "string"}, {"minLength", 1}, {"not", {{"pattern", "^/"}}}}},
+          {"description",
+           "gardensync: globs relative to the Build's folder (Dockerfile, package.json); a change to a matching "
+           "file while `deploy --sync` follows rebuilds the image and redeploys"}};
+}
+
 json syncPath(bool container) {
   json properties = {{"sourcePath", nonEmptyString()},
                      {"containerPath", nonEmptyString()},
@@ -55,7 +81,8 @@ json syncPath(bool container) {
                      {"defaultOwner", ownerOrGroup()},
                      {"defaultGroup", ownerOrGroup()},
                      {"defaultFileMode", permissionBits()},
-                     {"defaultDirectoryMode", permissionBits()}};
+                     {"defaultDirectoryMode", permissionBits()},
+                     {"afterSync", afterSync()}};
   if (container) {
     properties["source"] = nonEmptyString();
     properties["target"] = {{"type", "string"}, {"description", "the folder in the container (absolute)"}};
@@ -76,7 +103,8 @@ json containerSync() {
           {"properties",
            {{"paths", {{"type", "array"}, {"items", syncPath(true)}}},
             {"command", stringList()},
-            {"args", stringList()}}}};
+            {"args", stringList()},
+            {"rebuildOn", rebuildOn()}}}};
 }
 
 json clusterSync() {
@@ -84,6 +112,7 @@ json clusterSync() {
           {"additionalProperties", false},
           {"properties",
            {{"paths", {{"type", "array"}, {"items", syncPath(false)}}},
+            {"rebuildOn", rebuildOn()},
             {"overrides",
              {{"type", "array"},
               {"items",

@@ -71,6 +71,83 @@ std::optional<std::string> eitherSpelling(YamlReader& reader, const YAML::Node& 
   return reader.plainString(entry, a.IsDefined() ? first : second, path);
 }
 
+bool sendsNothingToContainer(SyncMode mode) {
+  return mode == SyncMode::OneWayReverse || mode == SyncMode::OneWayReplicaReverse;
+}
+
+// `afterSync` of a sync path (gardensync's own key): `run: [argv]` or `restart: true`.
+std::optional<AfterSync> parseAfterSync(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                                        SyncMode mode) {
+  if (!reader.isMap(node, path)) return std::nullopt;
+  reader.rejectUnknownKeys(node, path, {"run", "restart"});
+  if (sendsNothingToContainer(mode)) {
+    reader.error(node, path,
+                 fmt::format("after-sync actions run once changes have reached the container, and in mode {} "
+                             "nothing goes to the container (it syncs container to local); remove afterSync or "
+                             "choose a mode that syncs to the container",
+                             canonicalName(mode)));
+    return std::nullopt;
+  }
+  AfterSync after;
+  after.position = reader.position(node);
+  const YAML::Node runNode = YamlReader::child(node, "run");
+  const YAML::Node restartNode = YamlReader::child(node, "restart");
+  if (runNode.IsDefined() && runNode.IsScalar()) {
+    // A shell line would need a shell the container may lack, and quoting gardensync would guess.
+    reader.error(runNode, YamlReader::join(path, "run"),
+                 fmt::format("expected the command as a list of arguments, got \"{}\" (write [sh, -c, \"...\"] for a "
+                             "shell command)",
+                             runNode.Scalar()));
+    return std::nullopt;
+  }
+  auto run = reader.plainStringList(node, "run", path);
+  auto restart = reader.boolean(node, "restart", path);
+  if (runNode.IsDefined() && !run) return std::nullopt;
+  if (restartNode.IsDefined() && !restart) return std::nullopt;
+  if (run && restartNode.IsDefined()) {
+    reader.error(restartNode, YamlReader::join(path, "restart"),
+                 "give either run or restart, not both (a restart would interrupt the command)");
+    return std::nullopt;
+  }
+  if (run) {
+    if (run->empty() || run->front().empty()) {
+      reader.error(runNode, YamlReader::join(path, "run"),
+                   run->empty() ? "must name a command: [program, arguments...]" : "the program must not be empty");
+      return std::nullopt;
+    }
+    after.run = std::move(*run);
+    return after;
+  }
+  if (!restart) {
+    // A misspelt key was reported already, with the name it was probably meant to be.
+    if (node.size() == 0) reader.error(node, path, "needs run (a command to run in the container) or restart: true");
+    return std::nullopt;
+  }
+  after.restart = *restart;
+  return after;
+}
+
+// `rebuildOn` patterns: relative globs below the Build's folder.
+void checkRebuildOn(YamlReader& reader, const YAML::Node& list, const std::string& keyPath,
+                    const std::vector<std::string>& patterns) {
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    const std::string& pattern = patterns[i];
+    const std::string at = YamlReader::index(keyPath, i);
+    const fs::path asPath(pattern);
+    std::string problem;
+    if (pattern.empty()) problem = "a pattern must not be empty";
+    else if (asPath.is_absolute() || pattern.front() == '/')
+      problem = fmt::format("\"{}\" must be relative to the Build's source folder", pattern);
+    else if (std::any_of(asPath.begin(), asPath.end(), [](const fs::path& part) { return part == ".."; }))
+      problem = fmt::format("\"{}\" must stay inside the Build's source folder (no \"..\")", pattern);
+    else if (pattern.find('\\') != std::string::npos)
+      problem = fmt::format("\"{}\" contains a backslash; separate folders with \"/\"", pattern);
+    else if (std::count(pattern.begin(), pattern.end(), '[') != std::count(pattern.begin(), pattern.end(), ']'))
+      problem = fmt::format("\"{}\" has an unbalanced \"[\" or \"]\"", pattern);
+    if (!problem.empty()) reader.error(list[i], at, problem);
+  }
+}
+
 std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entry,
                                       const std::string& path, const SyncSchemaContext& context) {
   if (!reader.isMap(entry, path)) return std::nullopt;
@@ -78,7 +155,8 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
   // Garden's kubernetes/helm sync paths know only `sourcePath`, and their `target` is a workload.
   std::set<std::string> allowed{"sourcePath", "containerPath",   "mode",
                                 "exclude",    "defaultOwner",    "defaultGroup",
-                                "target",     "defaultFileMode", "defaultDirectoryMode"};
+                                "target",     "defaultFileMode", "defaultDirectoryMode",
+                                "afterSync"};
   if (container) allowed.insert("source");
   reader.rejectUnknownKeys(entry, path, allowed, {{"source", "sourcePath"}});
 
@@ -173,6 +251,9 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
   sync.defaultGroup = reader.ownerOrGroup(entry, "defaultGroup", path);
   sync.defaultFileMode = reader.permissionBits(entry, "defaultFileMode", path);
   sync.defaultDirectoryMode = reader.permissionBits(entry, "defaultDirectoryMode", path);
+  YAML::Node afterSync = YamlReader::child(entry, "afterSync");
+  if (afterSync.IsDefined() && !afterSync.IsNull())
+    sync.afterSync = parseAfterSync(reader, afterSync, YamlReader::join(path, "afterSync"), sync.mode);
   return sync;
 }
 
@@ -255,8 +336,8 @@ std::optional<SyncConfig> parseSyncConfig(YamlReader& reader, const YAML::Node& 
   }
   if (!reader.isMap(node, keyPath)) return std::nullopt;
   const bool container = context.deployType == "container";
-  if (container) reader.rejectUnknownKeys(node, keyPath, {"paths", "command", "args"});
-  else reader.rejectUnknownKeys(node, keyPath, {"paths", "overrides"});
+  if (container) reader.rejectUnknownKeys(node, keyPath, {"paths", "command", "args", "rebuildOn"});
+  else reader.rejectUnknownKeys(node, keyPath, {"paths", "overrides", "rebuildOn"});
 
   SyncConfig sync;
   YAML::Node paths = YamlReader::child(node, "paths");
@@ -269,6 +350,12 @@ std::optional<SyncConfig> parseSyncConfig(YamlReader& reader, const YAML::Node& 
         if (auto path = parseSyncPath(reader, paths[i], YamlReader::index(pathsKey, i), context))
           sync.paths.push_back(std::move(*path));
     }
+  }
+  if (auto rebuildOn = reader.plainStringList(node, "rebuildOn", keyPath)) {
+    const YAML::Node list = YamlReader::child(node, "rebuildOn");
+    checkRebuildOn(reader, list, YamlReader::join(keyPath, "rebuildOn"), *rebuildOn);
+    sync.rebuildOn = std::move(*rebuildOn);
+    sync.rebuildOnPosition = reader.position(list);
   }
   if (container) {
     // Resolved again after the builds have run (resolveBuildOutputs), which unescapes `$${`.

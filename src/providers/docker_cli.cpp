@@ -150,6 +150,8 @@ std::string DockerCli::run(const std::vector<std::string>& args) const {
 
 void DockerCli::start(const std::string& name) const { docker({"start", name}, 60s, "docker start"); }
 
+void DockerCli::restart(const std::string& name) const { docker({"restart", name}, 60s, "docker restart"); }
+
 void DockerCli::remove(const std::string& name) const {
   util::ProcessOptions options;
   options.timeout = 60s;

@@ -420,6 +420,32 @@ util::ProcessResult KubernetesProvider::exec(const config::Action& deploy, const
   return kubectl_.exec(namespaceOf(deploy), pod.name, pod.container, command, 10min);
 }
 
+util::ProcessResult KubernetesProvider::execInSyncTarget(const config::Action& deploy, const config::SyncPath& path,
+                                                         const std::vector<std::string>& command) const {
+  const Target target = targetOf(deploy, &path);
+  const PodChoice pod = KubeTargets(kubectl_).resolve(namespaceOf(deploy), target.workload, target.container);
+  return kubectl_.exec(namespaceOf(deploy), pod.name, pod.container, command, 10min);
+}
+
+bool KubernetesProvider::restartSyncTarget(const config::Action& deploy, const config::SyncPath& path,
+                                           const StatusFunction& onStatus) const {
+  const Target target = targetOf(deploy, &path);
+  // Kubernetes restarts no container on request: the pod is deleted and its workload makes a new
+  // one. A bare Pod has nothing that would.
+  if (target.workload.kind == "Pod")
+    throw Error(fmt::format("cannot restart pod/{} of Deploy {}: a bare Pod is not replaced when deleted",
+                            target.workload.name, deploy.name),
+                "sync into a Deployment, StatefulSet or DaemonSet, or use afterSync.run instead of restart");
+  const std::string ns = namespaceOf(deploy);
+  const PodChoice pod = KubeTargets(kubectl_).resolve(ns, target.workload, target.container);
+  onStatus(fmt::format("deleting pod {} so that {} replaces it", pod.name, target.workload.describe()));
+  kubectl_.remove(ns, {"pod/" + pod.name});
+  onStatus(fmt::format("waiting for {} to run a new pod", target.workload.describe()));
+  const PodChoice next = KubeTargets(kubectl_).await(ns, target.workload, target.container, 5min);
+  onStatus(fmt::format("pod {} runs", next.name));
+  return true;
+}
+
 std::string KubernetesProvider::logs(const config::Action& deploy, int tail) const {
   const Target target = targetOf(deploy, nullptr);
   const PodChoice pod = KubeTargets(kubectl_).resolve(namespaceOf(deploy), target.workload, target.container);

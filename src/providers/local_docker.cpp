@@ -274,6 +274,27 @@ util::ProcessResult LocalDockerProvider::exec(const config::Action& deploy, cons
   return docker_.exec(containerOf(deploy), command, std::chrono::minutes(10));
 }
 
+// A container Deploy is one container: every sync path reaches it.
+util::ProcessResult LocalDockerProvider::execInSyncTarget(const config::Action& deploy, const config::SyncPath&,
+                                                          const std::vector<std::string>& command) const {
+  return exec(deploy, command);
+}
+
+bool LocalDockerProvider::restartSyncTarget(const config::Action& deploy, const config::SyncPath&,
+                                            const StatusFunction& onStatus) const {
+  requireRunning(deploy);
+  const std::string container = containerOf(deploy);
+  onStatus(fmt::format("restarting container {}", container));
+  docker_.restart(container);
+  // A command that ends at once after the restart is reported like one that ended after deploy.
+  const auto info = docker_.inspectContainer(container);
+  if (!info || !info->running)
+    throw Error(fmt::format("container {} did not keep running after the restart{}", container,
+                            info ? fmt::format(" ({}, exit code {})", info->state, info->exitCode) : std::string()),
+                fmt::format("`gardensync logs {}` shows why", deploy.name));
+  return false;  // same container, same files
+}
+
 std::vector<std::string> LocalDockerProvider::interactiveExec(const config::Action& deploy,
                                                               const std::vector<std::string>& command, bool tty) const {
   requireRunning(deploy);

@@ -251,6 +251,18 @@ util::ProcessResult LocalExecProvider::exec(const config::Action& deploy,
                    "run the command here directly");
 }
 
+util::ProcessResult LocalExecProvider::execInSyncTarget(const config::Action& deploy, const config::SyncPath& path,
+                                                        const std::vector<std::string>& command) const {
+  if (!isExec(deploy)) return inner_->execInSyncTarget(deploy, path, command);
+  return exec(deploy, command);  // throws: an exec Deploy has no container to run it in
+}
+
+bool LocalExecProvider::restartSyncTarget(const config::Action& deploy, const config::SyncPath& path,
+                                          const StatusFunction& onStatus) const {
+  if (!isExec(deploy)) return inner_->restartSyncTarget(deploy, path, onStatus);
+  throw UsageError(fmt::format("Deploy {} is an exec Deploy: it has no container to restart", deploy.name));
+}
+
 std::string LocalExecProvider::logs(const config::Action& deploy, int tail) const {
   if (!isExec(deploy)) return inner_->logs(deploy, tail);
   if (!deploy.persistent)

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "gardensync/config/action_graph.h"
 #include "gardensync/config/template/suggest.h"
 #include "gardensync/sync/mode_mapping.h"
 #include "gardensync/sync/path_safety.h"
@@ -140,6 +141,39 @@ nlohmann::json toJson(const PlannedSession& session) {
       {"defaultDirectoryMode", optional(session.defaultDirectoryMode)},
       {"localWatcher", session.localWatcher},
   };
+}
+
+nlohmann::json afterSyncJson(const ProjectConfig& config, const std::vector<PlannedSession>& sessions) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& session : sessions) {
+    const Action* deploy = config.find(config::ActionKind::Deploy, session.deploy);
+    if (!deploy || !deploy->sync || session.pathIndex >= deploy->sync->paths.size()) continue;
+    const auto& after = deploy->sync->paths[session.pathIndex].afterSync;
+    if (!after) continue;
+    list.push_back({{"deploy", session.deploy},
+                    {"session", session.name},
+                    {"run", after->run.empty() ? nlohmann::json(nullptr) : nlohmann::json(after->run)},
+                    {"restart", after->restart}});
+  }
+  return list;
+}
+
+nlohmann::json rebuildOnJson(const ProjectConfig& config, const std::vector<PlannedSession>& sessions) {
+  nlohmann::json list = nlohmann::json::array();
+  std::vector<std::string> seen;
+  for (const auto& session : sessions) {
+    if (std::find(seen.begin(), seen.end(), session.deploy) != seen.end()) continue;
+    seen.push_back(session.deploy);
+    const Action* deploy = config.find(config::ActionKind::Deploy, session.deploy);
+    if (!deploy || !deploy->sync || deploy->sync->rebuildOn.empty()) continue;
+    const Action* build = config::rebuildBuildOf(*deploy, config.actions);
+    if (!build) continue;
+    list.push_back({{"deploy", deploy->name},
+                    {"build", build->name},
+                    {"folder", build->dir.string()},
+                    {"patterns", deploy->sync->rebuildOn}});
+  }
+  return list;
 }
 
 }  // namespace gardensync::sync

@@ -177,7 +177,7 @@ nlohmann::json toJson(const SyncEvent& event, const std::string& time) {
   }
   object["session"] = event.session;
   object["deploy"] = event.deploy;
-  object["state"] = event.state;
+  if (!event.type.starts_with("action-")) object["state"] = event.state;  // actions are not the session's
   if (event.type == "state") object["previousState"] = event.previousState;
   if (!event.message.empty() || event.type == "conflict" || event.type == "problem" || event.type == "error" ||
       event.type == "halted")
@@ -194,6 +194,7 @@ nlohmann::json toJson(const SyncEvent& event, const std::string& time) {
 
 std::string describe(const SyncEvent& event) {
   if (event.type == "ended") return event.message;
+  if (event.type.starts_with("action-")) return fmt::format("{}: {}", event.deploy, event.message);
   if (event.type == "changes" && event.changes) {
     const auto& changes = *event.changes;
     const char* where = changes.direction == Direction::ToContainer ? "to the container" : "to the local folder";

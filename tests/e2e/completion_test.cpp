@@ -159,6 +159,29 @@ TEST(Completion, SchemaAcceptsEveryExampleProjectAndRejectsWhatValidateRejects) 
   EXPECT_TRUE(contains(rejected.out, "bad.garden.yml[3]: spec.sync.paths.0:")) << rejected.out;
 }
 
+TEST(AfterSyncSchemaFile, AcceptsTheActionsAndRejectsWhatValidateRejects) {
+  util::TempDir dir("gs-schema-");
+  auto schema = gardensyncPlain({"schema"});
+  ASSERT_EQ(schema.exitCode, 0) << schema.err;
+  std::ofstream(dir.path() / "schema.json") << schema.out;
+  auto good = checkWithSchema(dir.path() / "schema.json", {fs::path(GARDENSYNC_FIXTURES_DIR) / "after-sync/web/garden.yml"});
+  EXPECT_EQ(good.exitCode, 0) << good.err;
+  EXPECT_EQ(good.out, "") << good.out;
+
+  const fs::path bad = dir.path() / "bad.garden.yml";
+  const std::string head = "kind: Deploy\nname: a\ntype: container\nspec:\n  image: x\n  sync:\n";
+  std::ofstream(bad) << head << "    paths:\n      - {source: src, target: /app, afterSync: {run: [a], restart: true}}\n"
+                     << "---\n" << head << "    paths:\n      - {source: src, target: /app, afterSync: {restat: true}}\n"
+                     << "---\n" << head << "    paths:\n      - {source: src, target: /app, afterSync: {run: []}}\n"
+                     << "---\n" << head << "    rebuildOn: [/etc/passwd]\n    paths: []\n";
+  auto rejected = checkWithSchema(dir.path() / "schema.json", {bad});
+  EXPECT_EQ(rejected.exitCode, 0) << rejected.err;
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(contains(rejected.out, "bad.garden.yml[" + std::to_string(i) + "]: spec.sync.paths.0.afterSync"))
+        << rejected.out;
+  EXPECT_TRUE(contains(rejected.out, "bad.garden.yml[3]: spec.sync.rebuildOn.0")) << rejected.out;
+}
+
 TEST(Completion, ValidateCatchesMisplacedSyncKeysModeTyposAndReadsYamlFiles) {
   util::TempDir dir("gs-validate-");
   const fs::path root = dir.path();

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gardensync/cli/context.h"
+#include "gardensync/providers/provider.h"
 #include "gardensync/sync/plan.h"
 
 namespace gardensync::cli {
@@ -16,5 +17,12 @@ nlohmann::json skippedJson(const std::vector<const config::Action*>& skipped);
 
 void runDeployment(Context& context, const std::vector<const config::Action*>& deploys,
                    const std::vector<sync::PlannedSession>& sessions, bool detach);
+
+// What a `spec.sync.rebuildOn` change runs while `deploy --sync` follows (cli/after_sync.h):
+// builds and redeploys `deploy` with its planned `sessions` exactly as `deploy --sync=<name>`
+// does (sessions of a replaced container stopped first, started afresh after, the initial sync
+// waited for), without printing a result or following.
+void redeployWithSync(Context& context, const providers::Provider& provider, const config::Action& deploy,
+                      const std::vector<sync::PlannedSession>& sessions);
 
 }  // namespace gardensync::cli

@@ -42,6 +42,15 @@ struct WorkloadTarget {
   std::string containerName;  // empty: the first container
 };
 
+// `afterSync` of a sync path: what gardensync does once changes to the container have landed,
+// while `deploy --sync` follows the sessions (docs/sync-modes.md#after-sync-actions). Exactly one
+// of `run` and `restart`.
+struct AfterSync {
+  std::vector<std::string> run;  // argv run in the container the path syncs to; empty with restart
+  bool restart = false;          // restart that container (docker restart; a new pod on a cluster)
+  Position position;             // of the `afterSync` mapping
+};
+
 // One `spec.sync.paths[]` entry, with both of Garden's spellings folded into one form.
 struct SyncPath {
   std::string source;                   // as written (`source` or `sourcePath`)
@@ -54,6 +63,7 @@ struct SyncPath {
   std::optional<unsigned> defaultFileMode;
   std::optional<unsigned> defaultDirectoryMode;
   std::optional<WorkloadTarget> target;  // kubernetes/helm only
+  std::optional<AfterSync> afterSync;    // gardensync's own key, not Garden's
   Position position;                     // of the entry
 };
 
@@ -68,6 +78,11 @@ struct SyncConfig {
   std::optional<std::vector<std::string>> command;  // container Deploys: replaces the command in sync mode
   std::optional<std::vector<std::string>> args;
   std::vector<SyncOverride> overrides;  // kubernetes/helm Deploys
+  // `rebuildOn` (gardensync's own key): globs relative to the Build's source folder; when a
+  // matching file changes while `deploy --sync` follows, the Build is rebuilt and the Deploy
+  // redeployed. Empty: never.
+  std::vector<std::string> rebuildOn;
+  Position rebuildOnPosition;
 };
 
 struct PortSpec {

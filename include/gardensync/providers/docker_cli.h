@@ -43,6 +43,8 @@ public:
   std::vector<ContainerInfo> listContainers(const std::map<std::string, std::string>& labels) const;
   std::string run(const std::vector<std::string>& args) const;  // `docker run -d ...`, returns the id
   void start(const std::string& name) const;
+  // `docker restart`: stops the container (its stop signal, then SIGKILL after 10 s) and starts it.
+  void restart(const std::string& name) const;
   void remove(const std::string& name) const;  // force-removes; no error when absent
   util::ProcessResult exec(const std::string& container, const std::vector<std::string>& command,
                            std::chrono::seconds timeout = std::chrono::seconds(30)) const;

@@ -46,6 +46,10 @@ public:
                           const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;
   util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const override;
+  util::ProcessResult execInSyncTarget(const config::Action& deploy, const config::SyncPath& path,
+                                       const std::vector<std::string>& command) const override;
+  bool restartSyncTarget(const config::Action& deploy, const config::SyncPath& path,
+                         const StatusFunction& onStatus) const override;
   std::vector<std::string> interactiveExec(const config::Action& deploy, const std::vector<std::string>& command,
                                            bool tty) const override;
   std::string logs(const config::Action& deploy, int tail) const override;

@@ -114,6 +114,15 @@ public:
 
   // Runs `command` in the Deploy's (first synced) container; a non-zero exit is returned.
   virtual util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const = 0;
+  // After-sync actions (docs/sync-modes.md#after-sync-actions), in the container that `path` (one
+  // of the Deploy's spec.sync.paths) syncs to: run `command` there (a non-zero exit is returned),
+  // or restart it and wait until it runs again. A sync session reconnects to the restarted
+  // container by itself; restartSyncTarget returns true when the container started afresh from
+  // its image (a new pod), so its sessions send every synced file again.
+  virtual util::ProcessResult execInSyncTarget(const config::Action& deploy, const config::SyncPath& path,
+                                               const std::vector<std::string>& command) const = 0;
+  virtual bool restartSyncTarget(const config::Action& deploy, const config::SyncPath& path,
+                                 const StatusFunction& onStatus) const = 0;
   // The argv that runs `command` in the Deploy's container with this terminal attached (stdin
   // always, a TTY when `tty`), for `gardensync exec`.
   virtual std::vector<std::string> interactiveExec(const config::Action& deploy, const std::vector<std::string>& command,

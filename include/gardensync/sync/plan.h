@@ -78,4 +78,12 @@ std::vector<const config::Action*> selectSyncDeploys(const config::ProjectConfig
 // The printed form: exactly the public keys above, nulls for unset defaults.
 nlohmann::json toJson(const PlannedSession& session);
 
+// What `deploy --sync` does besides syncing, for the printed plan (docs/status-json.md): the
+// `afterSync` of each session that has one ({deploy, session, run, restart}), and the
+// `rebuildOn` of each synced Deploy that has it ({deploy, build, folder, patterns}). Not part of
+// the sessions' objects, so the spec hash (and the sessions) stay as they are when only these
+// change.
+nlohmann::json afterSyncJson(const config::ProjectConfig& config, const std::vector<PlannedSession>& sessions);
+nlohmann::json rebuildOnJson(const config::ProjectConfig& config, const std::vector<PlannedSession>& sessions);
+
 }  // namespace gardensync::sync

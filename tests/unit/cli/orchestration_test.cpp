@@ -10,6 +10,7 @@
 
 #include "fake_world.h"
 #include "gardensync/cli/commands.h"
+#include "gardensync/cli/deploy_runner.h"
 #include "gardensync/cli/services.h"
 #include "gardensync/providers/container_spec.h"
 #include "gardensync/sync/plan.h"
@@ -142,6 +143,46 @@ TEST_F(Orchestration, ReplacingAContainerStopsItsSyncsBeforeRemovingIt) {
   EXPECT_LT(world.indexOf("docker run -d"), world.indexOf("sync create"));
   EXPECT_EQ(world.sessions.count("sync_old"), 0u);
   EXPECT_THAT(sessionNames(), ::testing::ElementsAre("api-0"));
+}
+
+// A rebuildOn change redeploys one Deploy the way `deploy --sync=<name>` does: its sessions stop
+// before its container is replaced and start afresh after; the other Deploy's stay as they are.
+TEST_F(Orchestration, AfterSyncRebuildRedeploysLikeDeploySync) {
+  gardensync("deploy --sync=* --detach");
+  const auto webSessions = world.count("sync create");
+  world.containers.at("gs-shop-api").labels[providers::kContainerSpecLabel] = "an-older-spec";  // a new image
+  std::string apiSession;
+  for (const auto& [id, session] : world.sessions)
+    if (session.name == "api-0") apiSession = id;
+
+  GlobalOptions options;
+  options.root = root_.string();
+  Context context(options);
+  context.setServices(services_);
+  const auto& config = context.project();
+  const auto provider = services_.provider(config);
+  const config::Action& api = *config.find(config::ActionKind::Deploy, "api");
+  const auto sessions = sync::planSessions(
+      config, sync::selectSyncDeploys(config, {"*"}),
+      [&](const auto& deploy, const auto& path, const auto& name) { return provider->syncEndpoint(deploy, path, name); },
+      {false});
+  redeployWithSync(context, *provider, api, sessions);
+
+  const int terminate = world.indexOf("sync terminate");
+  ASSERT_GE(terminate, 0) << ::testing::PrintToString(world.calls());
+  EXPECT_NE(world.calls()[terminate].find(apiSession), std::string::npos);
+  EXPECT_LT(terminate, world.indexOf("docker rm -f gs-shop-api"));
+  const auto calls = world.calls();
+  int lastRun = -1, lastCreate = -1;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i].find("docker run -d") != std::string::npos) lastRun = static_cast<int>(i);
+    if (calls[i].find("sync create") != std::string::npos) lastCreate = static_cast<int>(i);
+  }
+  EXPECT_LT(world.indexOf("docker rm -f gs-shop-api"), lastRun);
+  EXPECT_LT(lastRun, lastCreate);
+  EXPECT_EQ(world.count("docker rm -f gs-shop-web"), 0u);
+  EXPECT_EQ(world.count("sync create"), webSessions + 1);  // api-0 afresh, web-0 untouched
+  EXPECT_THAT(sessionNames(), ::testing::UnorderedElementsAre("api-0", "web-0"));
 }
 
 TEST_F(Orchestration, AContainerThatCannotStartLeavesNoSyncBehind) {

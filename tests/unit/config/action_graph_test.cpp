@@ -129,5 +129,42 @@ TEST(ActionGraph, RunAndTestDependenciesMustExistUnlessDisabled) {
   EXPECT_EQ(errors[0].format(), "f.yml:3:5: dependencies[0]: deploy.api depends on run.seed, which is not defined");
 }
 
+Action deployWithRebuildOn(std::string name) {
+  Action deploy;
+  deploy.kind = ActionKind::Deploy;
+  deploy.name = std::move(name);
+  deploy.type = "kubernetes";
+  deploy.sync = SyncConfig{};
+  deploy.sync->rebuildOn = {"Dockerfile"};
+  deploy.sync->rebuildOnPosition = {"web.garden.yml", 7, 16};
+  return deploy;
+}
+
+Action buildNamed(std::string name) {
+  Action build;
+  build.kind = ActionKind::Build;
+  build.name = std::move(name);
+  build.dir = "/p/" + build.name;
+  return build;
+}
+
+TEST(AfterSyncGraph, RebuildOnNeedsOneBuild) {
+  std::vector<Action> actions{buildNamed("a"), buildNamed("b"), deployWithRebuildOn("web")};
+  EXPECT_THAT(check(actions),
+              ElementsAre("web.garden.yml:7:16: spec.sync.rebuildOn: Deploy web has no Build to rebuild when these "
+                          "files change: give it `build: <name>` (or exactly one Build among its dependencies)"));
+  EXPECT_EQ(rebuildBuildOf(actions[2], actions), nullptr);
+
+  actions[2].dependencies.push_back({ActionKind::Build, "b", {}});
+  EXPECT_THAT(check(actions), ::testing::IsEmpty());
+  EXPECT_EQ(rebuildBuildOf(actions[2], actions), &actions[1]);
+
+  actions[2].dependencies.push_back({ActionKind::Build, "a", {}});
+  EXPECT_EQ(rebuildBuildOf(actions[2], actions), nullptr);  // which one? the config must say
+  actions[2].build = "a";
+  EXPECT_EQ(rebuildBuildOf(actions[2], actions), &actions[0]);
+  EXPECT_THAT(check(actions), ::testing::IsEmpty());
+}
+
 }  // namespace
 }  // namespace gardensync::config

@@ -134,5 +134,77 @@ TEST(KubernetesProvider, RequireRunningNamesWhatIsMissing) {
   }
 }
 
+std::string podList(const std::string& name) {
+  nlohmann::json pod{{"metadata", {{"name", name}, {"uid", "uid-" + name}, {"creationTimestamp", "t"}}},
+                     {"spec", {{"containers", {{{"name", "app"}}, {{"name", "sidecar"}}}}}},
+                     {"status",
+                      {{"phase", "Running"},
+                       {"conditions", {{{"type", "Ready"}, {"status", "True"}}}},
+                       {"containerStatuses",
+                        {{{"name", "app"}, {"state", {{"running", {{"startedAt", "t"}}}}}},
+                         {{"name", "sidecar"}, {"state", {{"running", {{"startedAt", "t"}}}}}}}}}}};
+  return nlohmann::json{{"items", {pod}}}.dump();
+}
+
+std::string webDeployment() {
+  return nlohmann::json{{"kind", "Deployment"},
+                        {"metadata", {{"name", "web"}}},
+                        {"spec", {{"selector", {{"matchLabels", {{"app", "web"}}}}}}}}
+      .dump();
+}
+
+// Kubernetes restarts no container on request: the pod goes and the Deployment makes a new one,
+// which starts from its image (so its syncs send every file again).
+TEST(AfterSyncKubernetes, RestartDeletesThePodOfThePathsWorkloadAndWaitsForTheNextOne) {
+  auto config = seedConfig();
+  FakeRunner runner;
+  runner.on({"get", "deployment", "web"}, {answer(0, webDeployment())});
+  runner.on({"get", "pods", "--selector", "app=web"}, {answer(0, podList("web-1")), answer(0, podList("web-2"))});
+  runner.on({"delete", "pod/web-1"}, {answer(0)});
+  KubernetesProvider provider(config, runner);
+  const auto& web = *config.find(config::ActionKind::Deploy, "web");
+  std::vector<std::string> status;
+  EXPECT_TRUE(provider.restartSyncTarget(web, web.sync->paths[1],
+                                         [&](const std::string& line) { status.push_back(line); }));
+  EXPECT_EQ(runner.countCalls("delete"), 1u);
+  const auto calls = runner.calls();
+  const auto deleted = std::find_if(calls.begin(), calls.end(), [](const std::string& c) { return c.find("delete") != std::string::npos; });
+  ASSERT_NE(deleted, calls.end());
+  EXPECT_THAT(*deleted, HasSubstr("--namespace web-ns pod/web-1"));
+  EXPECT_THAT(status.back(), HasSubstr("pod web-2 runs"));
+}
+
+TEST(AfterSyncKubernetes, RunGoesToThePodAndContainerOfThePath) {
+  auto config = seedConfig();
+  FakeRunner runner;
+  runner.on({"get", "deployment", "web"}, {answer(0, webDeployment())});
+  runner.on({"get", "pods"}, {answer(0, podList("web-1"))});
+  runner.on({"exec"}, {answer(0, "built\n")});
+  KubernetesProvider provider(config, runner);
+  const auto& web = *config.find(config::ActionKind::Deploy, "web");
+  const auto result = provider.execInSyncTarget(web, web.sync->paths[1], {"make", "build"});
+  EXPECT_EQ(result.stdoutText, "built\n");
+  const auto calls = runner.calls();
+  EXPECT_THAT(calls.back(), HasSubstr("exec"));
+  EXPECT_THAT(calls.back(), HasSubstr("web-1"));
+  EXPECT_THAT(calls.back(), HasSubstr("sidecar"));
+  EXPECT_THAT(calls.back(), HasSubstr("make build"));
+}
+
+TEST(AfterSyncKubernetes, ABarePodCannotBeRestarted) {
+  auto config = seedConfig();
+  FakeRunner runner;
+  KubernetesProvider provider(config, runner);
+  auto web = *config.find(config::ActionKind::Deploy, "web");
+  web.sync->paths[0].target = config::WorkloadTarget{"Pod", "solo", {}, "app"};
+  try {
+    provider.restartSyncTarget(web, web.sync->paths[0], [](const std::string&) {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("cannot restart pod/solo of Deploy web: a bare Pod is not replaced when deleted"));
+  }
+  EXPECT_TRUE(runner.calls().empty());
+}
+
 }  // namespace
 }  // namespace gardensync::providers

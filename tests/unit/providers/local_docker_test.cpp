@@ -117,5 +117,29 @@ TEST(LocalDockerProvider, DescribeShowsStatePortsAndImage) {
   EXPECT_EQ(states[0].ports, std::vector<std::string>{"127.0.0.1:18080->8080/tcp"});
 }
 
+TEST(AfterSyncLocalDocker, RestartRestartsTheRunningContainerAndChecksItKeepsRunning) {
+  auto config = loadFixture("container-spec");
+  const char* running = R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":true,"Status":"running"},
+                            "Config":{"Image":"shop/api:1","Labels":{}}}])";
+  const char* exited = R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":false,"Status":"exited","ExitCode":2},
+                           "Config":{"Image":"shop/api:1","Labels":{}}}])";
+  FakeRunner runner;
+  runner.on({"container", "inspect"}, {answer(0, running), answer(0, running), answer(0, running), answer(0, exited)});
+  runner.on({"restart", "gs-shop-api"}, {answer(0, "gs-shop-api\n")});
+  LocalDockerProvider provider(config, runner);
+  const auto& api = *config.find(config::ActionKind::Deploy, "api");
+  std::vector<std::string> status;
+  EXPECT_FALSE(provider.restartSyncTarget(api, config::SyncPath{}, [&](const std::string& l) { status.push_back(l); }));
+  EXPECT_EQ(runner.countCalls("restart"), 1u);
+  EXPECT_EQ(status, std::vector<std::string>{"restarting container gs-shop-api"});
+  // One whose command ends at once after the restart is an error with its exit code.
+  try {
+    provider.restartSyncTarget(api, config::SyncPath{}, [](const std::string&) {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "container gs-shop-api did not keep running after the restart (exited, exit code 2)");
+  }
+}
+
 }  // namespace
 }  // namespace gardensync::providers

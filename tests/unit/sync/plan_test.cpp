@@ -153,5 +153,31 @@ TEST(Plan, SelectionRejectsUnknownAndSyncLessDeploys) {
   EXPECT_THROW(selectSyncDeploys(config, {"nope"}), UsageError);
 }
 
+TEST(AfterSyncPlan, ActionsAndRebuildOnArePrintedBesideTheSessions) {
+  auto config = loadFixture("after-sync");
+  auto sessions = planAll(config);
+  ASSERT_EQ(sessions.size(), 3u);
+  EXPECT_EQ(afterSyncJson(config, sessions),
+            nlohmann::json::parse(R"([
+              {"deploy": "web", "session": "web-0", "run": ["sh", "-c", "date > /tmp/built"], "restart": false},
+              {"deploy": "web", "session": "web-1", "run": null, "restart": true}
+            ])"));
+  EXPECT_EQ(rebuildOnJson(config, sessions),
+            nlohmann::json::array({{{"deploy", "web"},
+                                    {"build", "web-image"},
+                                    {"folder", fixture("after-sync/web").string()},
+                                    {"patterns", {"Dockerfile", "config/*.json"}}}}));
+  // Not in the sessions' objects: changing an action must not replace a running session.
+  EXPECT_FALSE(toJson(sessions[0]).contains("afterSync"));
+  EXPECT_EQ(toJson(sessions[0]).size(), 13u);
+}
+
+TEST(AfterSyncPlan, NothingWithoutActions) {
+  auto config = loadFixture("seed/advanced");
+  auto sessions = planAll(config);
+  EXPECT_EQ(afterSyncJson(config, sessions), nlohmann::json::array());
+  EXPECT_EQ(rebuildOnJson(config, sessions), nlohmann::json::array());
+}
+
 }  // namespace
 }  // namespace gardensync::sync
