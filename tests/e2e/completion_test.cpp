@@ -79,7 +79,7 @@ TEST(Completion, BashCompletesTheRealCommandTree) {
   EXPECT_EQ(complete("gardensync logs --f"), Words({"--follow"}));
   // Option values: fixed sets, also after the option of a parent, and the words after a value.
   EXPECT_EQ(complete("gardensync --log-level d"), Words({"debug"}));
-  EXPECT_EQ(complete("gardensync sync status --output "), Words({"json", "text"}));
+  EXPECT_EQ(complete("gardensync sync status --output "), Words({"json", "jsonl", "text"}));
   EXPECT_EQ(complete("gardensync --output json sync re"), Words({"restart"}));
   EXPECT_EQ(complete("gardensync --root /tmp sync sto"), Words({"stop"}));
   // Mutagen's own command line is not ours to complete.
