@@ -109,12 +109,10 @@ std::vector<SyncEvent> EventTracker::update(const std::vector<mutagen::SessionSt
 
     // Which side receives files in this cycle: Mutagen stages on the receiving endpoint.
     const bool alphaIsContainer = containerIsAlpha(session);
-    if (session.status == "staging-alpha")
-      (alphaIsContainer ? tracked.stagedToContainer : tracked.stagedToLocal) =
-          std::max(alphaIsContainer ? tracked.stagedToContainer : tracked.stagedToLocal, session.alpha.totalStageFiles);
-    if (session.status == "staging-beta")
-      (alphaIsContainer ? tracked.stagedToLocal : tracked.stagedToContainer) =
-          std::max(alphaIsContainer ? tracked.stagedToLocal : tracked.stagedToContainer, session.beta.totalStageFiles);
+    uint64_t& toAlpha = alphaIsContainer ? tracked.stagedToContainer : tracked.stagedToLocal;
+    uint64_t& toBeta = alphaIsContainer ? tracked.stagedToLocal : tracked.stagedToContainer;
+    if (session.status == "staging-alpha") toAlpha = std::max(toAlpha, session.alpha.totalStageFiles);
+    if (session.status == "staging-beta") toBeta = std::max(toBeta, session.beta.totalStageFiles);
 
     if (!isNew && session.successfulCycles > before.successfulCycles) {
       if (!tracked.localEdits.empty() || tracked.stagedToContainer > 0) {
