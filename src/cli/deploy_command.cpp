@@ -10,6 +10,7 @@
 #include "gardensync/providers/provider.h"
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/process_info.h"
 #include "gardensync/util/process.h"
 
 namespace gardensync::cli {
@@ -146,7 +147,7 @@ void runDeploy(Context& context, const DeployFlags& flags) {
   const std::vector<sync::PlannedSession> sessions =
       sync::planSessions(config, syncDeploys, [&](const auto& deploy, const auto& path, const auto& name) {
         return provider->syncEndpoint(deploy, path, name);
-      }, {watcherWanted()});
+      }, {watcherWanted(), util::fileCreationMask()});
   if (flags.dryRun) {
     printPlan(context, config, deploys, sessions);
     return;

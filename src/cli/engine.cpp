@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "gardensync/mutagen/data_dir_pruning.h"
 #include "gardensync/ui/progress.h"
 #include "gardensync/util/error.h"
 #include "gardensync/util/home_dir.h"
@@ -40,6 +41,8 @@ Engine openEngine(Context& context, bool startDaemon, bool revive) {
   engine.tool = mutagen::ensureMutagen(install);
   if (progress) progress->finish();
   engine.dataDir = mutagen::prepareDataDir(project.root, requireHome(), engine.tool.binary);
+  for (const auto& removed : mutagen::pruneVanishedProjects(requireHome(), engine.dataDir.path))
+    spdlog::info("removed {}: the Mutagen data of a project whose folder no longer exists", removed.string());
   engine.mutagen = std::make_unique<mutagen::MutagenCli>(engine.tool.binary, engine.dataDir.path);
   spdlog::debug("Mutagen {} with data directory {}", engine.tool.binary.string(), engine.dataDir.path.string());
   engine.transport = {engine.dataDir.path, engine.tool.binary, util::selfExecutable()};

@@ -1,5 +1,4 @@
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/services.h"
@@ -30,7 +29,6 @@ void addExecCommand(CLI::App& app, Context& context) {
       throw UsageError(fmt::format("no Deploy named \"{}\"", *deploy), "`gardensync get status` lists them");
     const bool tty = !*noTty && ui::stdinIsTty() && ui::stdoutIsTty();
     const auto argv = context.services().provider(context.project())->interactiveExec(*action, *command, tty);
-    spdlog::debug("running {}", util::formatCommand(argv));
     context.setExitCode(util::runInteractive(argv, {}));
   });
 }

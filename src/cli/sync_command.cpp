@@ -16,6 +16,7 @@
 #include "gardensync/providers/provider.h"
 #include "gardensync/ui/terminal.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/process_info.h"
 
 namespace gardensync::cli {
 
@@ -205,7 +206,7 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
   }
   const auto planned = sync::planSessions(config, deploys, [&](const auto& deploy, const auto& path, const auto& name) {
     return provider->syncEndpoint(deploy, path, name);
-  }, {watcherWanted()});
+  }, {watcherWanted(), util::fileCreationMask()});
   {
     ui::StatusLine status;
     provider->prepareSyncTargets(planned, [&status](const std::string& line) { status.show(line); });
@@ -268,12 +269,20 @@ void runCleanup(Context& context, const std::vector<std::string>& names) {
                 (e.hint().empty() ? std::string() : e.hint() + "; then ") + "run `gardensync cleanup deploy` again");
   }
   for (const auto& item : removed) spdlog::info("removed {}", item);
+  // With everything cleaned up, nothing is left for the project's daemon to do; it would otherwise
+  // run until the machine restarts. Sessions made by hand (`util mutagen sync create`) keep it.
+  const bool daemonStopped = names.empty() && mutagen::SessionClient(*engine.mutagen).list().empty();
+  if (daemonStopped) engine.mutagen->stopDaemon();
   if (context.json())
-    ui::printJson({{"stoppedSessions", stopped}, {"removedContainers", removed.size()}, {"removed", removed}});
-  else ui::printLine(fmt::format("Stopped {} sync session(s) and removed {} {}.", stopped, removed.size(),
+    ui::printJson({{"stoppedSessions", stopped},
+                   {"removedContainers", removed.size()},
+                   {"removed", removed},
+                   {"stoppedDaemon", daemonStopped}});
+  else ui::printLine(fmt::format("Stopped {} sync session(s) and removed {} {}.{}", stopped, removed.size(),
                                  context.configLoaded() && context.project().provider.name != "local-docker"
                                      ? "object(s)"
-                                     : "container(s)"));
+                                     : "container(s)",
+                                 daemonStopped ? " The project's Mutagen daemon is stopped too." : ""));
 }
 
 }  // namespace

@@ -72,15 +72,31 @@ std::vector<mutagen::SessionStatus> projectSessions(const mutagen::SessionClient
 
 void checkLocalSources(Context& context, const std::vector<sync::PlannedSession>& sessions,
                        const std::vector<mutagen::SessionStatus>& running) {
-  for (const auto& session : sessions) {
-    if (!fs::is_directory(session.localPath))
-      throw Error(fmt::format("sync {} ({}): the local folder {} does not exist", session.name, session.deploy,
-                              session.localPath.string()),
-                  "create it, or fix the sync path's source in the Deploy's config");
-  }
   // The config checks the path as written; a symbolic link inside the project can still lead a
   // sync root elsewhere, and a mode that writes locally would then write outside the project.
   const fs::path root = fs::weakly_canonical(context.identity().root);
+  for (const auto& session : sessions) {
+    if (fs::is_directory(session.localPath)) continue;
+    std::error_code ec;
+    // The reverse modes fill the local folder from the container, so a missing one is made
+    // (inside the project, or where an absolute source says).
+    const bool absent = !fs::exists(fs::symlink_status(session.localPath, ec));
+    ec.clear();
+    if (session.containerIsAlpha && absent) {
+      const fs::path rel = fs::weakly_canonical(session.localPath, ec).lexically_relative(root);
+      const bool inside = !ec && !rel.empty() && *rel.begin() != "..";
+      ec.clear();
+      if ((inside || session.localPathIsExplicit) && fs::create_directories(session.localPath, ec) && !ec) {
+        spdlog::info("sync {} ({}): created the local folder {}", session.name, session.deploy,
+                     session.localPath.string());
+        continue;
+      }
+    }
+    throw Error(fmt::format("sync {} ({}): the local folder {} {}", session.name, session.deploy,
+                            session.localPath.string(),
+                            ec ? fmt::format("cannot be created: {}", ec.message()) : std::string("does not exist")),
+                "create it, or fix the sync path's source in the Deploy's config");
+  }
   for (const auto& session : sessions) {
     if (session.localPathIsExplicit || !sync::localSideReceives(session.syncMode)) continue;
     std::error_code ec;

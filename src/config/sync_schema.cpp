@@ -214,6 +214,7 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
     sync.localPath = sync.localPath.parent_path();
   YAML::Node sourceNode = YamlReader::child(entry, sourceKey);
   std::error_code missing;
+  bool sourceMissing = false;
   if (auto problem = util::pathLengthProblem(sync.localPath.string())) {
     reader.error(sourceNode.IsDefined() ? sourceNode : entry, YamlReader::join(path, sourceKey), *problem);
   } else if (!fs::path(sync.source).is_absolute() && escapesRoot(sync.localPath, context.projectRoot)) {
@@ -221,9 +222,8 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
                  fmt::format("\"{}\" resolves to {}, outside the project root {}; reverse and replica "
                              "modes would write there (use an absolute path if that is intended)",
                              sync.source, sync.localPath.string(), context.projectRoot.string()));
-  } else if (!fs::exists(sync.localPath, missing)) {
-    reader.warning(sourceNode.IsDefined() ? sourceNode : entry, YamlReader::join(path, sourceKey),
-                   fmt::format("{} does not exist; deploy will refuse to sync it", sync.localPath.string()));
+  } else {
+    sourceMissing = !fs::exists(sync.localPath, missing);
   }
 
   if (auto mode = reader.string(entry, "mode", path)) {
@@ -245,6 +245,10 @@ std::optional<SyncPath> parseSyncPath(YamlReader& reader, const YAML::Node& entr
   } else {
     sync.mode = kDefaultSyncMode;
   }
+  // The reverse modes fill the local folder from the container: deploy creates it.
+  if (sourceMissing && !sendsNothingToContainer(sync.mode))
+    reader.warning(sourceNode.IsDefined() ? sourceNode : entry, YamlReader::join(path, sourceKey),
+                   fmt::format("{} does not exist; deploy will refuse to sync it", sync.localPath.string()));
 
   sync.exclude = readExcludes(reader, entry, path);
   sync.defaultOwner = reader.ownerOrGroup(entry, "defaultOwner", path);

@@ -3,10 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
 #include <fstream>
-#include <random>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -34,12 +32,6 @@ void checkSocketPathLength(const fs::path& dataDir) {
 }
 
 namespace {
-
-std::string newRunId() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  std::random_device random;
-  return fmt::format("{}-{:04x}", std::chrono::duration_cast<std::chrono::seconds>(now).count(), random() & 0xffff);
-}
 
 void ensurePrivateDir(const fs::path& dir) {
   std::error_code ec;
@@ -70,16 +62,37 @@ void pointLink(const fs::path& link, const fs::path& target) {
                 "check that the project's .garden folder is writable");
 }
 
-void pruneRunLinks(const fs::path& linksDir, size_t keep) {
-  std::vector<fs::path> runs;
+// One link per data directory, named after it: a link named otherwise (one per run, as earlier
+// versions made them) or pointing at a folder that is gone is removed. Only links: never what
+// they point at.
+void pruneLinks(const fs::path& linksDir) {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(linksDir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name != "latest" && !name.starts_with(".") && entry.is_symlink(ec)) runs.push_back(entry.path());
+  for (auto it = fs::directory_iterator(linksDir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path link = it->path();
+    const std::string name = link.filename().string();
+    std::error_code linkError;
+    if (name == "latest" || name.starts_with(".") || !it->is_symlink(linkError)) continue;
+    const fs::path target = fs::read_symlink(link, linkError);
+    if (linkError) continue;
+    if (target.filename() != name || !fs::is_directory(target, linkError)) fs::remove(link, linkError);
   }
-  if (runs.size() <= keep) return;
-  std::sort(runs.begin(), runs.end());  // run ids start with a timestamp
-  for (size_t i = 0; i + keep < runs.size(); ++i) fs::remove(runs[i], ec);  // only our own links
+}
+
+// Written only when it changes: most runs find it as it is.
+void writeProjectRecord(const fs::path& dataDir, const fs::path& projectRoot) {
+  const fs::path record = dataDir / kProjectRootRecord;
+  const std::string text = projectRoot.lexically_normal().string() + "\n";
+  {
+    std::ifstream in(record);
+    std::string current((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (current == text) return;
+  }
+  {
+    std::ofstream out(record.string() + ".tmp", std::ios::trunc);
+    out << text;
+    if (!out) throw Error(fmt::format("cannot write {}", record.string()), "check that $HOME is writable");
+  }
+  fs::rename(record.string() + ".tmp", record);
 }
 
 }  // namespace
@@ -98,6 +111,7 @@ PreparedDataDir prepareDataDir(const fs::path& projectRoot, const fs::path& home
   prepared.path = dataDirFor(projectRoot, home);
   checkSocketPathLength(prepared.path);
   ensurePrivateDir(prepared.path);
+  writeProjectRecord(prepared.path, projectRoot);
 
   const fs::path script = prepared.path / "mutagen.sh";
   {
@@ -114,10 +128,10 @@ PreparedDataDir prepareDataDir(const fs::path& projectRoot, const fs::path& home
   if (ec)
     throw Error(fmt::format("cannot create {}: {}", linksDir.string(), ec.message()),
                 "check that the project folder is writable");
-  prepared.runLink = linksDir / newRunId();
-  pointLink(prepared.runLink, prepared.path);
+  prepared.link = linksDir / prepared.path.filename();
+  pointLink(prepared.link, prepared.path);
   pointLink(linksDir / "latest", prepared.path);
-  pruneRunLinks(linksDir, 10);
+  pruneLinks(linksDir);
   return prepared;
 }
 

@@ -17,6 +17,10 @@ std::vector<std::string> createArgs(const sync::PlannedSession& session) {
   if (session.defaultFileMode) args.insert(args.end(), {"--default-file-mode" + side, *session.defaultFileMode});
   if (session.defaultDirectoryMode)
     args.insert(args.end(), {"--default-directory-mode" + side, *session.defaultDirectoryMode});
+  const std::string localSide = session.containerIsAlpha ? "-beta" : "-alpha";
+  if (session.localFileMode) args.insert(args.end(), {"--default-file-mode" + localSide, *session.localFileMode});
+  if (session.localDirectoryMode)
+    args.insert(args.end(), {"--default-directory-mode" + localSide, *session.localDirectoryMode});
   // With gardensync's watcher, Mutagen runs a cycle only when asked (`sync flush`), so a change
   // reaches it whole once the folder is quiet: Mutagen's own Linux watching rescans every 10 s
   // and could scan a half-done `rm -rf`, propagating its first half before the root-emptied

@@ -79,6 +79,11 @@ std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std:
       session.containerPath = path.containerPath;
       session.pathIndex = i;
       session.localWatcher = options.watcher && !mapped.containerIsAlpha;
+      if (options.umask && localSideReceives(path.mode)) {
+        // Mutagen refuses zero modes (and executable bits in file modes: 0666 has none).
+        if (unsigned bits = 0666u & ~*options.umask) session.localFileMode = octal(bits);
+        if (unsigned bits = 0777u & ~*options.umask) session.localDirectoryMode = octal(bits);
+      }
       session.labels = {{kProjectLabel, config.project.name},
                         {kDeployLabel, deploy->name},
                         {kGardenModeLabel, session.gardenMode},
@@ -139,6 +144,8 @@ nlohmann::json toJson(const PlannedSession& session) {
       {"defaultGroup", optional(session.defaultGroup)},
       {"defaultFileMode", optional(session.defaultFileMode)},
       {"defaultDirectoryMode", optional(session.defaultDirectoryMode)},
+      {"localFileMode", optional(session.localFileMode)},
+      {"localDirectoryMode", optional(session.localDirectoryMode)},
       {"localWatcher", session.localWatcher},
   };
 }

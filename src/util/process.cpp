@@ -13,6 +13,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "gardensync/util/error.h"
 #include "gardensync/util/termination.h"
@@ -25,6 +26,29 @@ namespace gardensync::util {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// One line for --log-level debug: the variables gardensync sets for the child, then the command.
+// Control characters are escaped so an argument cannot move the cursor or split the log line;
+// values of variables that look like credentials are left out.
+std::string describeForLog(const std::vector<std::string>& argv, const Environment& environment) {
+  std::string text;
+  for (const auto& [name, value] : environment.set) {
+    const bool secret = name.find("TOKEN") != std::string::npos || name.find("PASSWORD") != std::string::npos ||
+                        name.find("SECRET") != std::string::npos;
+    text += name + "=" + (secret ? std::string("***") : formatCommand({value})) + " ";
+  }
+  text += formatCommand(argv);
+  std::string printable;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) printable += fmt::format("\\x{:02x}", c);
+    else printable += static_cast<char>(c);
+  }
+  return printable;
+}
+
+long long millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
 
 // A file descriptor closed on scope exit.
 class Fd {
@@ -210,6 +234,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
   if (options.workingDirectory)
     posix_spawn_file_actions_addchdir_np(&setup.actions, options.workingDirectory->c_str());
 
+  spdlog::debug("run: {}", describeForLog(argv, options.environment));
+  const auto started = Clock::now();
   const RunningChild running;
   const pid_t pid = spawn(argv, buildEnvironment(options.environment), setup);
   out.write.reset();
@@ -309,6 +335,12 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
   }
   decodeStatus(status, result);
   if (result.timedOut || result.cancelled) result.exitCode = -1;
+  spdlog::debug("{}: {} after {} ms", std::filesystem::path(argv.front()).filename().string(),
+                result.timedOut    ? std::string("timed out")
+                : result.cancelled ? std::string("stopped")
+                : result.signal    ? fmt::format("killed by signal {}", result.signal)
+                                   : fmt::format("exit {}", result.exitCode),
+                millisecondsSince(started));
   return result;
 }
 
@@ -335,6 +367,7 @@ void requireSuccess(const std::vector<std::string>& argv, const ProcessOptions& 
 }
 
 int runInteractive(const std::vector<std::string>& argv, const Environment& environment) {
+  spdlog::debug("run (interactive): {}", describeForLog(argv, environment));
   SpawnSetup setup;
   const RunningChild running;
   const pid_t pid = spawn(argv, buildEnvironment(environment), setup);
@@ -366,7 +399,9 @@ int spawnDetached(const std::vector<std::string>& argv, const Environment& envir
   posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&setup.actions, STDOUT_FILENO, output, O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&setup.actions, STDOUT_FILENO, STDERR_FILENO);
-  return spawn(argv, buildEnvironment(environment), setup);
+  const pid_t pid = spawn(argv, buildEnvironment(environment), setup);
+  spdlog::debug("started in the background (pid {}): {}", pid, describeForLog(argv, environment));
+  return pid;
 }
 
 std::filesystem::path selfExecutable() {

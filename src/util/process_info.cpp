@@ -67,4 +67,19 @@ std::optional<std::string> environmentValue(const ProcessInfo& info, const std::
   return std::nullopt;
 }
 
+std::optional<unsigned> fileCreationMask() {
+  const auto status = readAll("/proc/self/status");
+  if (!status) return std::nullopt;
+  std::istringstream lines(*status);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("Umask:")) continue;
+    try {
+      return static_cast<unsigned>(std::stoul(line.substr(6), nullptr, 8)) & 0777u;
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace gardensync::util

@@ -145,6 +145,9 @@ TEST(Cli, SyncsCanBeInspectedAndStoppedWhileAFileIsBroken) {
   auto cleanup = project.gardensync({"cleanup", "deploy"});
   EXPECT_EQ(cleanup.exitCode, 0) << cleanup.err;
   EXPECT_NE(cleanup.out.find("removed 1 container"), std::string::npos) << cleanup.out;
+  // Nothing is left to sync, so nothing of the project keeps running.
+  EXPECT_NE(cleanup.out.find("The project's Mutagen daemon is stopped too."), std::string::npos) << cleanup.out;
+  EXPECT_EQ(project.gardensync({"sync", "status", "--output", "json"}).json()["daemonRunning"], false);
   EXPECT_EQ(project.gardensync({"deploy"}).exitCode, 2);  // deploying still needs a valid config
 }
 

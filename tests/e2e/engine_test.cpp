@@ -2,6 +2,7 @@
 // verification, the project's data directory and links, pass-through, and recovery.
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -38,6 +39,37 @@ TEST(Engine, UtilMutagenSyncListWorksInAFreshProjectWithAnEmptyCache) {
   const fs::path real = fs::read_symlink(latest);
   EXPECT_EQ(real.parent_path(), fs::path(project.env()["HOME"]) / ".gardensync/m");
   EXPECT_EQ(fs::status(real).permissions() & fs::perms::all, fs::perms::owner_all);
+}
+
+// ~/.gardensync/m/ holds a folder per project; the folder of a project deleted from the disk goes
+// at the next gardensync run of any project, and the links in .garden/mutagen/ are one per folder.
+TEST(Engine, TheDataOfAVanishedProjectIsRemoved) {
+  Project project("e2e-prune");
+  minimalProject(project);
+  const fs::path otherRoot = project.root().parent_path() / "other-project";  // removed with the test's folder
+  fs::create_directories(otherRoot);
+  std::ofstream(otherRoot / "project.garden.yml") << projectYaml("e2e-prune-other");
+  const std::string other = otherRoot.string();
+  ASSERT_EQ(project.gardensync({"--root", other, "util", "mutagen", "sync", "list"}).exitCode, 0);
+  ASSERT_EQ(project.gardensync({"--root", other, "util", "mutagen", "daemon", "stop"}).exitCode, 0);
+  const fs::path otherData = fs::canonical(otherRoot / ".garden/mutagen/latest");
+  EXPECT_TRUE(fs::is_symlink(otherRoot / ".garden/mutagen" / otherData.filename()));
+  ASSERT_EQ(project.gardensync({"util", "mutagen", "sync", "list"}).exitCode, 0);
+  EXPECT_TRUE(fs::is_directory(otherData));  // its project is still there
+
+  fs::remove_all(otherRoot);
+  auto run = project.gardensync({"util", "mutagen", "sync", "list"});
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  EXPECT_NE(run.err.find("removed " + otherData.string() + ": the Mutagen data of a project whose folder no longer exists"),
+            std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(otherData));
+  std::vector<std::string> links;
+  for (const auto& entry : fs::directory_iterator(project.root() / ".garden/mutagen"))
+    links.push_back(entry.path().filename().string());
+  std::sort(links.begin(), links.end());
+  const fs::path own = fs::canonical(project.root() / ".garden/mutagen/latest");
+  EXPECT_TRUE(fs::is_directory(own));
+  EXPECT_EQ(links, (std::vector<std::string>{own.filename().string(), "latest"}));
 }
 
 TEST(Engine, PassThroughKeepsMutagensOutputAndExitCode) {

@@ -83,6 +83,23 @@ TEST(SyncModes, OneWayReverseBringsContainerFilesHomeAndKeepsLocalOnlyFiles) {
   EXPECT_FALSE(project.existsIn("app", "/app/src/local-change.txt"));
 }
 
+// The reverse modes fill the local folder, so one that does not exist yet is created, not refused.
+TEST(SyncModes, ReverseModesCreateAMissingLocalFolder) {
+  Project project("e2e-reverse-creates");
+  project.write("project.garden.yml", projectYaml(project.name()));
+  project.write("garden.yml", sleepDeployYaml("app", "      - source: out/reports\n        target: /app/reports\n"
+                                                     "        mode: one-way-replica-reverse\n"));
+  auto validate = project.gardensync({"validate"});
+  EXPECT_EQ(validate.exitCode, 0) << validate.err;
+  EXPECT_EQ(validate.err.find("does not exist"), std::string::npos) << validate.err;
+  auto run = project.gardensync({"deploy", "--sync=*"});  // no --yes needed: nothing local to replace
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  EXPECT_NE(run.err.find("sync app-0 (app): created the local folder " + (project.root() / "out/reports").string()),
+            std::string::npos) << run.err;
+  project.writeIn("app", "/app/reports/result.txt", "done");
+  EXPECT_TRUE(project.eventually([&] { return project.read("out/reports/result.txt") == "done"; }));
+}
+
 TEST(SyncModes, OneWayReplicaReverseMakesLocalAnExactMirror) {
   Project project("e2e-replica-reverse");
   project.write("src/stale.txt", "old local file");

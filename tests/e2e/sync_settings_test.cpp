@@ -1,4 +1,8 @@
 // Excludes, ownership and permissions, and the life cycle of syncs and containers.
+#include <sys/stat.h>
+
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -42,6 +46,42 @@ TEST(SyncSettings, OwnerGroupAndModesApplyInsideTheContainer) {
   EXPECT_EQ(project.statIn("app", "/app/src/file.txt"), "1000:1000:640");
   EXPECT_EQ(project.statIn("app", "/app/src/dir/inner.txt"), "1000:1000:640");
   EXPECT_EQ(project.statIn("app", "/app/src/dir"), "1000:1000:750");
+}
+
+// What a two-way sync brings from the container gets the modes the user's umask gives new files,
+// not Mutagen's private 0600/0700. The same run, at --log-level debug, shows each command it runs.
+TEST(SyncSettings, LocalFilesFromTheContainerGetTheUmasksModesAndDebugShowsEachCommand) {
+  Project project("e2e-local-modes");
+  project.write("project.garden.yml", projectYaml(project.name()));
+  project.write("garden.yml", sleepDeployYaml("app", "      - source: src\n        target: /app/src\n        mode: two-way\n"));
+  project.write("src/a.txt", "a");
+  const mode_t previous = ::umask(027);
+  auto deploy = project.gardensync({"--log-level", "debug", "deploy", "--sync=*"});
+  ::umask(previous);
+  ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+  EXPECT_NE(deploy.err.find("debug: run: docker "), std::string::npos) << deploy.err;
+  EXPECT_NE(deploy.err.find(" sync create --no-global-configuration --name app-0"), std::string::npos) << deploy.err;
+  EXPECT_NE(deploy.err.find("--default-file-mode-alpha 0640 --default-directory-mode-alpha 0750"), std::string::npos)
+      << deploy.err;
+  EXPECT_NE(deploy.err.find("debug: run: MUTAGEN_DATA_DIRECTORY="), std::string::npos) << deploy.err;
+  EXPECT_NE(deploy.err.find("docker: exit 0 after "), std::string::npos) << deploy.err;
+  EXPECT_EQ(deploy.err.find('\x1b'), std::string::npos) << deploy.err;  // no colour codes
+  EXPECT_EQ(deploy.err.find("\n\n"), std::string::npos) << deploy.err;  // no empty lines
+  EXPECT_NE(deploy.err.front(), '\n');
+
+  ASSERT_EQ(project.exec("app", {"sh", "-c", "mkdir -p /app/src/made/deeper && echo hi > /app/src/made/deeper/f.txt && "
+                                             "printf '#!/bin/sh\\n' > /app/src/run.sh && chmod 755 /app/src/run.sh"})
+                .exitCode,
+            0);
+  ASSERT_TRUE(project.eventually([&] { return project.exists("src/made/deeper/f.txt") && project.exists("src/run.sh"); }));
+  auto modeOf = [&](const std::string& relative) {
+    return static_cast<unsigned>(std::filesystem::status(project.root() / relative).permissions());
+  };
+  EXPECT_EQ(modeOf("src/made"), 0750u);
+  EXPECT_EQ(modeOf("src/made/deeper"), 0750u);
+  EXPECT_EQ(modeOf("src/made/deeper/f.txt"), 0640u);
+  EXPECT_EQ(modeOf("src/run.sh"), 0750u);  // executable stays executable, for those who may read it
+  EXPECT_EQ(project.read("src/made/deeper/f.txt"), "hi\n");
 }
 
 TEST(SyncSettings, SyncStopLeavesContainersAndFilesAlone) {

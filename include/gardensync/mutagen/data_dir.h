@@ -11,6 +11,9 @@ namespace gardensync::mutagen {
 // Longest socket path we accept: sun_path is 108 bytes including the terminating NUL.
 inline constexpr size_t kMaxSocketPath = 104;
 
+// The file in a data directory that names its project's root folder (data_dir_pruning.h).
+inline constexpr const char* kProjectRootRecord = "project-root";
+
 // `<home>/.gardensync/m/<first 9 hex of sha256(<projectRoot>/.garden)>`. Pure.
 std::filesystem::path dataDirFor(const std::filesystem::path& projectRoot, const std::filesystem::path& home);
 
@@ -25,12 +28,13 @@ std::string helperScript(const std::filesystem::path& binary, const std::filesys
 
 struct PreparedDataDir {
   std::filesystem::path path;     // the real, short folder
-  std::filesystem::path runLink;  // <project>/.garden/mutagen/<run id>
+  std::filesystem::path link;  // <project>/.garden/mutagen/<data directory's name>
 };
 
 // Creates the data dir (0700; refuses one owned by another user or writable by others), writes
-// mutagen.sh into it, and points `<project>/.garden/mutagen/<run id>` and `.../latest` at it.
-// Keeps the 10 newest run links. `home` is normally $HOME.
+// mutagen.sh and the project-root record into it, and points `<project>/.garden/mutagen/<its
+// name>` and `.../latest` at it. Other links there are removed when their folder is gone or
+// they are not named after their folder (one link per data directory). `home` is normally $HOME.
 PreparedDataDir prepareDataDir(const std::filesystem::path& projectRoot, const std::filesystem::path& home,
                                const std::filesystem::path& mutagenBinary);
 

@@ -41,6 +41,11 @@ struct PlannedSession {
   std::optional<std::string> defaultGroup;
   std::optional<std::string> defaultFileMode;       // octal, "0644"
   std::optional<std::string> defaultDirectoryMode;  // octal, "0755"
+  // Applied to the local side where it receives files (two-way and reverse modes): what the
+  // user's umask makes of 0666 and 0777, as any other program's new files would get, instead of
+  // Mutagen's private 0600 and 0700.
+  std::optional<std::string> localFileMode;
+  std::optional<std::string> localDirectoryMode;
   // gardensync's watcher notices local changes and asks for cycles; Mutagen does not watch the
   // local side (nor, in the one-way modes, the container side). Only where the local side is the
   // source: not in the reverse modes.
@@ -62,6 +67,7 @@ using EndpointFunction = std::function<std::string(const config::Action& deploy,
 
 struct PlanOptions {
   bool watcher = true;  // GARDENSYNC_WATCHER: whether sessions rely on gardensync's watcher
+  std::optional<unsigned> umask = std::nullopt;  // the user's; unset: Mutagen's defaults on the local side
 };
 
 // Sessions for the given Deploys, in order, one per `spec.sync.paths[]` entry.

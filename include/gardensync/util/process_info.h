@@ -22,4 +22,8 @@ std::optional<ProcessInfo> readProcessInfo(int pid);
 // The value of `name` in the process's starting environment, if set.
 std::optional<std::string> environmentValue(const ProcessInfo& info, const std::string& name);
 
+// This process's umask (file creation mask), read without changing it (/proc/self/status); nullopt
+// where the system does not say.
+std::optional<unsigned> fileCreationMask();
+
 }  // namespace gardensync::util

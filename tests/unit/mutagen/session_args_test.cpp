@@ -73,6 +73,23 @@ TEST(SessionArgs, ReverseModesPutOwnershipOnAlpha) {
   EXPECT_EQ(args[args.size() - 2], "docker://gs-shop-api/app");
 }
 
+// The local side's modes go to the other endpoint than the container side's.
+TEST(SessionArgs, LocalModesGoToTheLocalEndpoint) {
+  for (bool containerIsAlpha : {false, true}) {
+    auto s = session(containerIsAlpha);
+    s.localFileMode = "0644";
+    s.localDirectoryMode = "0755";
+    auto args = createArgs(s);
+    const std::string local = containerIsAlpha ? "-beta" : "-alpha";
+    auto it = std::find(args.begin(), args.end(), "--default-file-mode" + local);
+    ASSERT_NE(it, args.end());
+    EXPECT_EQ(*(it + 1), "0644");
+    it = std::find(args.begin(), args.end(), "--default-directory-mode" + local);
+    ASSERT_NE(it, args.end());
+    EXPECT_EQ(*(it + 1), "0755");
+  }
+}
+
 TEST(SessionArgs, LabelSelector) {
   EXPECT_EQ(labelSelector({{"a", "1"}, {"b", "2"}}), "a=1,b=2");
 }

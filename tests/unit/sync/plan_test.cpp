@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "gardensync/sync/mode_mapping.h"
+
 #include "../config/load_helpers.h"
 
 namespace gardensync::sync {
@@ -132,6 +134,36 @@ TEST(Plan, TheLocalWatcherServesEveryModeButTheReverseOnes) {
   }
 }
 
+// New local files get what the umask makes of 0666/0777, in the modes that write locally; the
+// container side keeps its configured modes. Mutagen refuses zero modes, so none is planned.
+TEST(Plan, LocalModesFollowTheUmaskWhereTheLocalSideReceives) {
+  auto config = loadFixture("errors/all-modes");
+  PlanOptions options;
+  options.umask = 0027;
+  auto sessions = planSessions(config, selectSyncDeploys(config, {"*"}), testEndpoint, options);
+  ASSERT_EQ(sessions.size(), 9u);
+  for (const auto& session : sessions) {
+    SCOPED_TRACE(session.name);
+    if (localSideReceives(session.syncMode)) {
+      EXPECT_EQ(session.localFileMode, "0640");
+      EXPECT_EQ(session.localDirectoryMode, "0750");
+    } else {
+      EXPECT_FALSE(session.localFileMode);
+      EXPECT_FALSE(session.localDirectoryMode);
+    }
+  }
+  options.umask = 0777;
+  for (const auto& session : planSessions(config, selectSyncDeploys(config, {"*"}), testEndpoint, options)) {
+    EXPECT_FALSE(session.localFileMode);
+    EXPECT_FALSE(session.localDirectoryMode);
+  }
+  options.umask = 0666;
+  for (const auto& session : planSessions(config, selectSyncDeploys(config, {"*"}), testEndpoint, options)) {
+    EXPECT_FALSE(session.localFileMode);
+    if (localSideReceives(session.syncMode)) EXPECT_EQ(session.localDirectoryMode, "0111");
+  }
+}
+
 TEST(Plan, JsonHasExactlyThePublicKeys) {
   auto sessions = planAll(loadFixture("seed/permissions"));
   ASSERT_EQ(sessions.size(), 1u);
@@ -140,7 +172,8 @@ TEST(Plan, JsonHasExactlyThePublicKeys) {
   for (const auto& [key, value] : json.items()) keys.push_back(key);
   EXPECT_THAT(keys, ::testing::UnorderedElementsAre("deploy", "name", "labels", "gardenMode", "mode", "alpha",
                                                     "beta", "ignore", "defaultOwner", "defaultGroup",
-                                                    "defaultFileMode", "defaultDirectoryMode", "localWatcher"));
+                                                    "defaultFileMode", "defaultDirectoryMode", "localFileMode",
+                                                    "localDirectoryMode", "localWatcher"));
   EXPECT_EQ(json["beta"], "test://node-service/node-service-0/app/src");
   EXPECT_EQ(json["defaultFileMode"], "0666");
   EXPECT_EQ(json["defaultDirectoryMode"], "0777");
