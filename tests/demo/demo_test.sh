@@ -24,8 +24,18 @@ mkdir -p "$HOME"
 
 failed=0
 # Processes started for this HOME: the project's Mutagen daemon and gardensync's watcher.
+# (A loop in this shell, not `grep -l /proc/*/...`: that grep's own command line names $HOME.)
+processes_of_home() {
+    left=""
+    local dir pid
+    for dir in /proc/[0-9]*; do
+        pid=${dir#/proc/}
+        [[ $pid == "$$" ]] && continue
+        if grep -qsF -- "$HOME/" "$dir/cmdline" "$dir/environ"; then left+="$pid "; fi
+    done
+}
 for _ in $(seq 20); do
-    left=$(grep -lsF -- "$HOME/" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3 | sort -u | grep -vx "$$" || true)
+    processes_of_home
     [[ -z "$left" ]] && break
     sleep 0.5
 done

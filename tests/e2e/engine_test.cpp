@@ -49,9 +49,18 @@ TEST(Engine, TheDataOfAVanishedProjectIsRemoved) {
   const fs::path otherRoot = project.root().parent_path() / "other-project";  // removed with the test's folder
   fs::create_directories(otherRoot);
   std::ofstream(otherRoot / "project.garden.yml") << projectYaml("e2e-prune-other");
-  const std::string other = otherRoot.string();
-  ASSERT_EQ(project.gardensync({"--root", other, "util", "mutagen", "sync", "list"}).exitCode, 0);
-  ASSERT_EQ(project.gardensync({"--root", other, "util", "mutagen", "daemon", "stop"}).exitCode, 0);
+  // gardensync in the other project's folder, with this test's HOME (so one ~/.gardensync/m/).
+  auto inOther = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv{GARDENSYNC_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    util::ProcessOptions options;
+    options.environment.set = project.env();
+    options.workingDirectory = otherRoot;
+    return util::runProcess(argv, options);
+  };
+  auto otherRun = inOther({"util", "mutagen", "sync", "list"});
+  ASSERT_EQ(otherRun.exitCode, 0) << otherRun.stderrText;
+  ASSERT_EQ(inOther({"util", "mutagen", "daemon", "stop"}).exitCode, 0);
   const fs::path otherData = fs::canonical(otherRoot / ".garden/mutagen/latest");
   EXPECT_TRUE(fs::is_symlink(otherRoot / ".garden/mutagen" / otherData.filename()));
   ASSERT_EQ(project.gardensync({"util", "mutagen", "sync", "list"}).exitCode, 0);

@@ -160,7 +160,9 @@ TEST(Plan, LocalModesFollowTheUmaskWhereTheLocalSideReceives) {
   options.umask = 0666;
   for (const auto& session : planSessions(config, selectSyncDeploys(config, {"*"}), testEndpoint, options)) {
     EXPECT_FALSE(session.localFileMode);
-    if (localSideReceives(session.syncMode)) EXPECT_EQ(session.localDirectoryMode, "0111");
+    if (localSideReceives(session.syncMode)) {
+      EXPECT_EQ(session.localDirectoryMode, "0111");
+    }
   }
 }
 
@@ -202,7 +204,7 @@ TEST(AfterSyncPlan, ActionsAndRebuildOnArePrintedBesideTheSessions) {
                                     {"patterns", {"Dockerfile", "config/*.json"}}}}));
   // Not in the sessions' objects: changing an action must not replace a running session.
   EXPECT_FALSE(toJson(sessions[0]).contains("afterSync"));
-  EXPECT_EQ(toJson(sessions[0]).size(), 13u);
+  EXPECT_EQ(toJson(sessions[0]).size(), 15u);
 }
 
 TEST(AfterSyncPlan, NothingWithoutActions) {
