@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -77,8 +79,10 @@ void printSessions(Context& context, const std::vector<mutagen::SessionStatus>& 
   ui::printLine(watcherLine(watcher));
 }
 
-// Sessions that do not sync as they should: halted, paused, or with problems or an error.
-std::vector<std::string> unhealthySessions(const std::vector<mutagen::SessionStatus>& sessions) {
+// Sessions that do not sync as they should: halted, paused, with problems or an error, or with
+// a container side that cannot be reached (`unreachable`: by Deploy).
+std::vector<std::string> unhealthySessions(const std::vector<mutagen::SessionStatus>& sessions,
+                                           const std::map<std::string, std::string>& unreachable) {
   std::vector<std::string> unhealthy;
   for (const auto& s : sessions) {
     const auto view = ui::viewOf(s);
@@ -86,8 +90,31 @@ std::vector<std::string> unhealthySessions(const std::vector<mutagen::SessionSta
     else if (s.paused) unhealthy.push_back(s.name + " (paused)");
     else if (!view.problems.empty()) unhealthy.push_back(s.name + " (problems)");
     else if (!s.lastError.empty()) unhealthy.push_back(s.name + " (error)");
+    else if (unreachable.count(view.deploy)) unhealthy.push_back(s.name + " (unreachable)");
   }
   return unhealthy;
+}
+
+// The Deploys of `sessions` that the provider knows its syncs cannot reach, with why. Mutagen
+// shows a session into a paused container as watching: only the provider can tell.
+std::map<std::string, std::string> unreachableDeploys(Context& context,
+                                                      const std::vector<mutagen::SessionStatus>& sessions) {
+  std::map<std::string, std::string> unreachable;
+  if (!context.configLoaded() || sessions.empty()) return unreachable;
+  const auto& config = context.project();
+  const auto provider = context.services().provider(config);
+  std::set<std::string> checked;
+  for (const auto& session : sessions) {
+    const std::string deploy = ui::viewOf(session).deploy;
+    const config::Action* action = config.find(config::ActionKind::Deploy, deploy);
+    if (!action || !checked.insert(deploy).second) continue;
+    try {
+      if (auto problem = provider->unreachableSyncTarget(*action); !problem.empty()) unreachable[deploy] = problem;
+    } catch (const Error& e) {
+      spdlog::warn("cannot check where Deploy {} runs: {}", deploy, e.what());
+    }
+  }
+  return unreachable;
 }
 
 void runStatus(Context& context, const std::vector<std::string>& names) {
@@ -117,8 +144,13 @@ void runStatus(Context& context, const std::vector<std::string>& names) {
   mutagen::SessionClient client(*engine.mutagen);
   const auto sessions = projectSessions(client, project.name, names);
   printSessions(context, sessions, watcherState(engine, sessions));
+  const auto unreachable = unreachableDeploys(context, sessions);
+  if (!context.json())
+    for (const auto& session : sessions)
+      if (auto it = unreachable.find(ui::viewOf(session).deploy); it != unreachable.end())
+        ui::printLine(fmt::format("{}: unreachable — {}", session.name, it->second));
   // For CI scripts: a sync that does not sync is a failure.
-  if (const auto unhealthy = unhealthySessions(sessions); !unhealthy.empty()) {
+  if (const auto unhealthy = unhealthySessions(sessions, unreachable); !unhealthy.empty()) {
     std::string list;
     for (const auto& item : unhealthy) list += (list.empty() ? "" : ", ") + item;
     spdlog::warn("not syncing as they should: {}", list);

@@ -71,6 +71,16 @@ std::string indentLines(const std::string& text) {
   return result;
 }
 
+// `docker pause` freezes the container with the Mutagen agent in it: the session's connection
+// stays open, so Mutagen shows it as watching, and its next cycle waits for the agent forever.
+std::string pausedProblem(const std::string& container) {
+  return fmt::format("container {} is paused, so Mutagen cannot reach it", container);
+}
+
+std::string unpauseHint(const std::string& container) {
+  return fmt::format("unpause it with `docker unpause {}`", container);
+}
+
 }  // namespace
 
 LocalDockerProvider::LocalDockerProvider(const config::ProjectConfig& config, const util::CommandRunner& runner)
@@ -248,6 +258,14 @@ void LocalDockerProvider::requireRunning(const config::Action& deploy) const {
   }
 }
 
+std::string LocalDockerProvider::unreachableSyncTarget(const config::Action& deploy) const {
+  const std::string container = containerOf(deploy);
+  auto info = docker_.inspectContainer(container);
+  return info && info->state == "paused"
+             ? fmt::format("{}; {}, and its syncs go on by themselves", pausedProblem(container), unpauseHint(container))
+             : std::string();
+}
+
 void LocalDockerProvider::prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                                              const StatusFunction&) const {
   std::set<std::string> checked;
@@ -259,6 +277,9 @@ void LocalDockerProvider::prepareSyncTargets(const std::vector<sync::PlannedSess
       auto info = docker_.inspectContainer(container);
       const config::Action* deploy = config_.find(config::ActionKind::Deploy, session.deploy);
       if (info && !info->running && deploy) throw stoppedError(*deploy, *info, true);
+      if (info && info->state == "paused")
+        throw Error(fmt::format("sync {} ({}): its {}", session.name, session.deploy, pausedProblem(container)),
+                    unpauseHint(container) + ", then run the command again");
       checkAgentHost(container);
     }
     if (session.containerIsAlpha) ensureDirectory(container, session.containerPath);

@@ -221,6 +221,10 @@ void LocalExecProvider::applyDeploy(const DeployPlan& plan, const StatusFunction
   }
 }
 
+std::string LocalExecProvider::unreachableSyncTarget(const config::Action& deploy) const {
+  return isExec(deploy) ? std::string() : inner_->unreachableSyncTarget(deploy);
+}
+
 void LocalExecProvider::requireRunning(const config::Action& deploy) const {
   if (!isExec(deploy)) {
     inner_->requireRunning(deploy);

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -116,6 +118,35 @@ TEST(Failures, FailingBuildShowsTheFailedStepAndItsOutput) {
   EXPECT_FALSE(contains(run.err, "not reached")) << run.err;
 }
 
+// The legacy builder runs each RUN step in a container; without --force-rm the one of the failed
+// step stays behind, stopped (`Exited (1)`), after every failed build. The Dockerfile's LABEL
+// marks the containers of this test's steps, so a build elsewhere on the Engine does not count.
+TEST(Failures, FailingBuildLeavesNoStoppedContainerBehind) {
+  Project project("e2e-build-leftovers");
+  const std::string label = "gardensync.e2e/build=" + project.name();
+  auto stepContainers = [&] {
+    auto run = util::runProcess({"docker", "ps", "-a", "--filter", "label=" + label, "--format", "{{.ID}} {{.Status}}"});
+    EXPECT_EQ(run.exitCode, 0) << run.stderrText;
+    return run.stdoutText;
+  };
+  // Left by an interrupted earlier run, they would be counted as this one's.
+  std::istringstream leftovers(
+      util::runProcess({"docker", "ps", "-aq", "--filter", "label=" + label}).stdoutText);
+  for (std::string id; leftovers >> id;) util::runProcess({"docker", "rm", "-f", id});
+  ASSERT_EQ(stepContainers(), "");
+
+  project.write("project.garden.yml", projectYaml(project.name()));
+  project.write("garden.yml",
+                "kind: Build\nname: img\ntype: container\n---\n"
+                "kind: Deploy\nname: app\ntype: container\nbuild: img\n");
+  project.write("Dockerfile", "FROM gardensync-test/busybox:latest\nLABEL " + label +
+                                  "\nRUN echo first step ran\nRUN echo about to fail && exit 3\n");
+  auto run = project.gardensync({"deploy"});
+  EXPECT_EQ(run.exitCode, 1);
+  EXPECT_TRUE(contains(run.err, "Build img: docker build failed at Step 4/5 : RUN echo about to fail")) << run.err;
+  EXPECT_EQ(stepContainers(), "");
+}
+
 TEST(Failures, PortInUseNamesThePortAndItsConfigLineAndLeavesNoContainer) {
   Project project("e2e-port-in-use");
   Listener listener;
@@ -162,6 +193,73 @@ TEST(Failures, PausedSessionIsNamedInsteadOfWaitedFor) {
 
   ASSERT_EQ(project.gardensync({"util", "mutagen", "sync", "resume", "app-0"}).exitCode, 0);
   project.flush();
+  EXPECT_EQ(project.gardensync({"sync", "status"}).exitCode, 0);
+}
+
+// `sync status` until it fails, without a flush (one waits for ever on a frozen agent); whether
+// it did within 60 s.
+bool statusFailsSoon(const Project& project) {
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (project.gardensync({"sync", "status"}).exitCode == 1) return true;
+    std::this_thread::sleep_for(500ms);
+  }
+  return false;
+}
+
+// A container side that cannot be reached: stopped, Mutagen disconnects and says why; paused, the
+// agent in it is frozen and Mutagen shows the session as watching, connected and without an
+// error, while its next cycle would wait for ever. Either way the commands name the sync (or its
+// Deploy) and what to do, at once.
+TEST(Failures, DisconnectedSessionIsNamedInsteadOfWaitedFor) {
+  Project project("e2e-disconnected");
+  project.write("project.garden.yml", projectYaml(project.name()));
+  project.write("garden.yml", sleepDeployYaml("app", "      - source: src\n        target: /app/src\n        mode: two-way\n"));
+  project.write("src/a.txt", "a");
+  ASSERT_EQ(project.gardensync({"deploy", "--sync=*"}).exitCode, 0);
+  const std::string container = project.container("app");
+
+  // Stopped: the session is disconnected (connecting again, with the error of the lost connection).
+  ASSERT_EQ(util::runProcess({"docker", "stop", "--time", "1", container}).exitCode, 0);
+  EXPECT_TRUE(statusFailsSoon(project));
+  auto disconnected = project.gardensync({"sync", "status", "--output", "json"});
+  EXPECT_EQ(disconnected.exitCode, 1);
+  EXPECT_NE(disconnected.json()["sessions"][0]["lastError"], nullptr) << disconnected.out;
+  EXPECT_TRUE(contains(disconnected.err, "app-0 (error)")) << disconnected.err;
+  auto startStopped = project.gardensync({"sync", "start", "app"}, 3min);
+  EXPECT_EQ(startStopped.exitCode, 1);
+  EXPECT_TRUE(contains(startStopped.err, "Deploy app is not running: its container " + container + " exited"))
+      << startStopped.err;
+  EXPECT_TRUE(contains(startStopped.err, "`gardensync deploy --sync app` starts it again")) << startStopped.err;
+  // Started again, the session reconnects by itself.
+  ASSERT_EQ(util::runProcess({"docker", "start", container}).exitCode, 0);
+  EXPECT_TRUE(project.eventually([&] { return project.gardensync({"sync", "status"}).exitCode == 0; }));
+
+  // Paused: unpaused again at the end, even when a check fails, so the project's cleanup works.
+  ASSERT_EQ(util::runProcess({"docker", "pause", container}).exitCode, 0);
+  struct Unpause {
+    std::string container;
+    ~Unpause() { util::runProcess({"docker", "unpause", container}); }
+  } unpause{container};
+  project.write("src/b.txt", "b");  // a cycle that cannot finish
+  auto status = project.gardensync({"sync", "status"});
+  EXPECT_EQ(status.exitCode, 1);
+  EXPECT_TRUE(contains(status.out, "app-0: unreachable — container " + container + " is paused")) << status.out;
+  EXPECT_TRUE(contains(status.out, "docker unpause " + container)) << status.out;
+  EXPECT_TRUE(contains(status.err, "app-0 (unreachable)")) << status.err;
+  // A bound on the commands themselves, so a regression fails the test instead of hanging it.
+  auto start = project.gardensync({"sync", "start"}, 3min);
+  EXPECT_EQ(start.exitCode, 1);
+  EXPECT_TRUE(contains(start.err, "sync app-0 (app): its container " + container + " is paused")) << start.err;
+  EXPECT_TRUE(contains(start.err, "unpause it with `docker unpause " + container + "`")) << start.err;
+  EXPECT_FALSE(contains(start.err, "agent")) << start.err;  // not blamed on the image
+  auto deploy = project.gardensync({"deploy", "--sync=*"}, 3min);
+  EXPECT_EQ(deploy.exitCode, 1);
+  EXPECT_TRUE(contains(deploy.err, "sync app-0 (app): its container " + container + " is paused")) << deploy.err;
+
+  // Unpaused, the frozen cycle finishes and the sync goes on.
+  ASSERT_EQ(util::runProcess({"docker", "unpause", container}).exitCode, 0);
+  EXPECT_TRUE(project.eventually([&] { return project.catIn("app", "/app/src/b.txt") == "b"; }));
   EXPECT_EQ(project.gardensync({"sync", "status"}).exitCode, 0);
 }
 

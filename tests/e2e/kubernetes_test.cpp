@@ -1,7 +1,9 @@
 // Syncing into Kubernetes pods: the real local cluster (scripts/local-cluster), the real kubectl
 // and helm, the real Mutagen through gardensync's kubectl-exec transport. Each test's project
 // deploys into a namespace of its own name.
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -14,6 +16,8 @@ namespace {
 using namespace std::chrono_literals;
 
 const std::string kVote = "deployment/vote";
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The seed's kubernetes example (reference/garden-code-synchronization.md), made runnable: the
 // Deployment `vote` its defaultTarget names, and an override that a busybox can run in place of
@@ -350,6 +354,113 @@ TEST(Kubernetes, HelmChartWithSync) {
   EXPECT_NE(kubectl({"get", "deployment", "web-release", "--namespace", project.name()}).exitCode, 0);
   EXPECT_EQ(kubectl({"get", "secrets", "--namespace", project.name(), "--selector", "owner=helm", "--output", "name"}).out,
             "");
+}
+
+// The everyday commands on a cluster, one Deploy through several phases (to keep cluster time
+// low): logs and logs -f of its pod, exec with the exit code and output passed through (and a TTY
+// when interactive), get status with and without a running pod.
+TEST(Kubernetes, LogsExecAndGetStatusReachThePod) {
+  KubeProject project("e2e-k8s-commands");
+  ASSERT_TRUE(cluster().ok());
+  project.write("project.garden.yml", projectYaml(project.name(), project.providerYaml()));
+  project.write("garden.yml",
+                "kind: Deploy\nname: web\ntype: container\nspec:\n  image: " + cluster().busybox() +
+                    "\n  command: [sh, -c, \"echo hello from the pod; echo warming up >&2; trap 'exit 0' TERM; "
+                    "while true; do sleep 1; done\"]\n"
+                    "  sync:\n    paths:\n      - source: src\n        target: /app/src\n");
+  project.write("src/a.txt", "from local");
+  auto deploy = project.gardensync({"deploy", "--sync=*"});
+  ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+  const std::string workload = "deployment/web";
+  const std::string resource = "deployment/web (namespace e2e-k8s-commands)";
+
+  // logs: the pod's stdout and stderr.
+  auto logs = project.gardensync({"logs", "web"});
+  ASSERT_EQ(logs.exitCode, 0) << logs.err;
+  EXPECT_TRUE(contains(logs.out, "hello from the pod\n")) << logs.out;
+  EXPECT_TRUE(contains(logs.out, "warming up\n")) << logs.out;
+
+  // logs -f: once the first line is shown the pod prints another; once that arrives the follower
+  // is told to stop (SIGTERM, as Ctrl-C) and ends by itself.
+  std::vector<std::string> argv{GARDENSYNC_BINARY, "--root", project.root().string(), "logs", "-f", "web"};
+  util::ProcessOptions options;
+  options.environment.set = project.env();
+  options.timeout = 5min;
+  std::atomic<bool> triggered{false};
+  std::atomic<bool> arrived{false};
+  std::thread later;
+  std::mutex mutex;
+  std::string seen;
+  options.onStdout = [&](std::string_view chunk) {
+    const std::lock_guard lock(mutex);
+    seen.append(chunk);
+    if (contains(seen, "printed while following\n")) arrived = true;
+    if (contains(seen, "hello from the pod") && !triggered.exchange(true))
+      later = std::thread(
+          [&] { project.execIn(workload, "web", {"sh", "-c", "echo printed while following > /proc/1/fd/1"}); });
+  };
+  options.cancelled = [&] { return arrived.load(); };
+  auto follow = util::runProcess(argv, options);
+  if (later.joinable()) later.join();
+  EXPECT_TRUE(follow.cancelled) << follow.stdoutText << follow.stderrText;
+  EXPECT_FALSE(follow.timedOut);
+  EXPECT_EQ(follow.signal, 0) << follow.stderrText;  // it exited on its own, not killed
+  EXPECT_TRUE(contains(follow.stdoutText, "hello from the pod\n")) << follow.stdoutText;
+  EXPECT_TRUE(contains(follow.stdoutText, "printed while following\n")) << follow.stdoutText;
+
+  // exec: in the Deploy's container, with the synced files, the exit code and both streams.
+  auto exec = project.gardensync({"exec", "web", "--", "sh", "-c", "cat /app/src/a.txt; echo oops >&2; exit 7"});
+  EXPECT_EQ(exec.exitCode, 7) << exec.err;
+  EXPECT_EQ(exec.out, "from local");
+  EXPECT_TRUE(contains(exec.err, "oops\n")) << exec.err;
+  auto notTty = project.gardensync({"exec", "web", "--", "sh", "-c", "test -t 0 && echo tty || echo no tty"});
+  EXPECT_EQ(notTty.exitCode, 0) << notTty.err;
+  EXPECT_EQ(notTty.out, "no tty\n");
+  // In a terminal (script(1) gives it one): the command gets a TTY of its own.
+  const std::string command = util::shellQuote(GARDENSYNC_BINARY) + " --root " +
+                              util::shellQuote(project.root().string()) +
+                              " exec web -- sh -c 'test -t 0 && test -t 1 && echo has a tty'";
+  util::ProcessOptions scriptOptions;
+  scriptOptions.environment.set = project.env();
+  auto tty = util::runProcess({"script", "-qec", command, "/dev/null"}, scriptOptions);
+  EXPECT_EQ(tty.exitCode, 0) << tty.stdoutText << tty.stderrText;
+  EXPECT_TRUE(contains(tty.stdoutText, "has a tty")) << tty.stdoutText;
+
+  // get status: the workload, its state and its sync.
+  auto text = project.gardensync({"get", "status"});
+  ASSERT_EQ(text.exitCode, 0) << text.err;
+  EXPECT_TRUE(contains(text.out, "provider kubernetes")) << text.out;
+  EXPECT_TRUE(contains(text.out, "web     running  " + resource)) << text.out;
+  EXPECT_TRUE(contains(text.out, "web-0 watching")) << text.out;
+  auto json = project.gardensync({"get", "status", "--output", "json"});
+  ASSERT_EQ(json.exitCode, 0) << json.err;
+  EXPECT_EQ(json.json()["provider"], "kubernetes");
+  ASSERT_EQ(json.json()["deploys"].size(), 1u) << json.out;
+  const auto web = json.json()["deploys"][0];
+  EXPECT_EQ(web["deploy"], "web");
+  EXPECT_EQ(web["state"], "running");
+  EXPECT_EQ(web["running"], true);
+  EXPECT_EQ(web["resource"], resource);
+  EXPECT_EQ(web["image"], nullptr);  // docs/status-json.md: null on a cluster
+  EXPECT_EQ(web["ports"], nlohmann::json::array());
+  EXPECT_EQ(web["syncs"], nlohmann::json::array({"web-0"}));
+  EXPECT_EQ(json.json()["daemonRunning"], true);
+  ASSERT_EQ(json.json()["sessions"].size(), 1u);
+  EXPECT_EQ(json.json()["sessions"][0]["name"], "web-0");
+
+  // With no pod left: not running, and exec says so.
+  ASSERT_EQ(kubectl({"scale", "deployment", "web", "--replicas=0", "--namespace", project.name()}).exitCode, 0);
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (!project.pods("gardensync.io/deploy=web").empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1s);
+  ASSERT_TRUE(project.pods("gardensync.io/deploy=web").empty());
+  auto stopped = project.gardensync({"get", "status", "--output", "json"});
+  ASSERT_EQ(stopped.exitCode, 0) << stopped.err;
+  EXPECT_EQ(stopped.json()["deploys"][0]["state"], "not running") << stopped.out;
+  EXPECT_EQ(stopped.json()["deploys"][0]["running"], false);
+  auto gone = project.gardensync({"exec", "web", "--", "true"});
+  EXPECT_EQ(gone.exitCode, 1);
+  EXPECT_TRUE(contains(gone.err, "no pod of deployment/web")) << gone.err;
 }
 
 TEST(Kubernetes, MistakesAreReportedWithWhereAndWhatToDo) {

@@ -53,6 +53,7 @@ public:
   DeployPlan planDeploy(const config::Action& deploy, bool withSync) const override;
   void applyDeploy(const DeployPlan& plan, const StatusFunction& onStatus) const override;
   void requireRunning(const config::Action& deploy) const override;
+  std::string unreachableSyncTarget(const config::Action& deploy) const override;
   void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                           const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;

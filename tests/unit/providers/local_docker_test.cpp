@@ -117,6 +117,44 @@ TEST(LocalDockerProvider, DescribeShowsStatePortsAndImage) {
   EXPECT_EQ(states[0].ports, std::vector<std::string>{"127.0.0.1:18080->8080/tcp"});
 }
 
+// Mutagen shows a session into a paused container as watching, its agent frozen: the sync and
+// the container are named, with the way out, instead of an agent check that docker exec fails.
+TEST(LocalDockerProvider, APausedContainerIsNamedAsUnreachableForItsSyncs) {
+  auto config = loadFixture("container-spec");
+  const char* paused = R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":true,"Paused":true,"Status":"paused"},
+                           "Config":{"Image":"shop/api:1","Labels":{}}}])";
+  FakeRunner runner;
+  runner.on({"container", "inspect"}, {answer(0, paused), answer(0, paused)});
+  LocalDockerProvider provider(config, runner);
+  sync::PlannedSession session;
+  session.deploy = "api";
+  session.name = "api-0";
+  try {
+    provider.prepareSyncTargets({session}, {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "sync api-0 (api): its container gs-shop-api is paused, so Mutagen cannot reach it");
+    EXPECT_EQ(e.hint(), "unpause it with `docker unpause gs-shop-api`, then run the command again");
+  }
+  EXPECT_EQ(runner.countCalls("exec"), 0u);
+  EXPECT_EQ(provider.unreachableSyncTarget(*config.find(config::ActionKind::Deploy, "api")),
+            "container gs-shop-api is paused, so Mutagen cannot reach it; unpause it with `docker unpause "
+            "gs-shop-api`, and its syncs go on by themselves");
+}
+
+TEST(LocalDockerProvider, ARunningContainerIsReachable) {
+  auto config = loadFixture("container-spec");
+  FakeRunner runner;
+  runner.on({"container", "inspect"},
+            {answer(0, R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":true,"Status":"running"},
+                         "Config":{"Image":"shop/api:1","Labels":{}}}])"),
+             answer(1, "", "Error: No such container: gs-shop-api")});
+  LocalDockerProvider provider(config, runner);
+  const auto& api = *config.find(config::ActionKind::Deploy, "api");
+  EXPECT_EQ(provider.unreachableSyncTarget(api), "");
+  EXPECT_EQ(provider.unreachableSyncTarget(api), "");  // not deployed: requireRunning says so, not this
+}
+
 TEST(AfterSyncLocalDocker, RestartRestartsTheRunningContainerAndChecksItKeepsRunning) {
   auto config = loadFixture("container-spec");
   const char* running = R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":true,"Status":"running"},
