@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -78,21 +79,22 @@ void pruneLinks(const fs::path& linksDir) {
   }
 }
 
-// Written only when it changes: most runs find it as it is.
-void writeProjectRecord(const fs::path& dataDir, const fs::path& projectRoot) {
-  const fs::path record = dataDir / kProjectRootRecord;
-  const std::string text = projectRoot.lexically_normal().string() + "\n";
+// Replaces `file` with `text` (through a temporary file and a rename, so a reader never sees half
+// of it), only when it holds something else: most runs find it as it is.
+void writeIfChanged(const fs::path& file, const std::string& text, std::optional<fs::perms> permissions = {}) {
   {
-    std::ifstream in(record);
+    std::ifstream in(file);
     std::string current((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (current == text) return;
+    if (in && current == text) return;
   }
+  const fs::path temp = file.string() + ".tmp";
   {
-    std::ofstream out(record.string() + ".tmp", std::ios::trunc);
+    std::ofstream out(temp, std::ios::trunc);
     out << text;
-    if (!out) throw Error(fmt::format("cannot write {}", record.string()), "check that $HOME is writable");
+    if (!out) throw Error(fmt::format("cannot write {}", file.string()), "check that $HOME is writable");
   }
-  fs::rename(record.string() + ".tmp", record);
+  if (permissions) fs::permissions(temp, *permissions);
+  fs::rename(temp, file);
 }
 
 }  // namespace
@@ -111,16 +113,8 @@ PreparedDataDir prepareDataDir(const fs::path& projectRoot, const fs::path& home
   prepared.path = dataDirFor(projectRoot, home);
   checkSocketPathLength(prepared.path);
   ensurePrivateDir(prepared.path);
-  writeProjectRecord(prepared.path, projectRoot);
-
-  const fs::path script = prepared.path / "mutagen.sh";
-  {
-    std::ofstream out(script.string() + ".tmp", std::ios::trunc);
-    out << helperScript(mutagenBinary, prepared.path);
-    if (!out) throw Error(fmt::format("cannot write {}", script.string()));
-  }
-  fs::permissions(script.string() + ".tmp", fs::perms::owner_all);
-  fs::rename(script.string() + ".tmp", script);
+  writeIfChanged(prepared.path / kProjectRootRecord, projectRoot.lexically_normal().string() + "\n");
+  writeIfChanged(prepared.path / "mutagen.sh", helperScript(mutagenBinary, prepared.path), fs::perms::owner_all);
 
   const fs::path linksDir = projectRoot / ".garden" / "mutagen";
   std::error_code ec;

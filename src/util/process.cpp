@@ -234,7 +234,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
   if (options.workingDirectory)
     posix_spawn_file_actions_addchdir_np(&setup.actions, options.workingDirectory->c_str());
 
-  spdlog::debug("run: {}", describeForLog(argv, options.environment));
+  const bool logging = spdlog::should_log(spdlog::level::debug);  // the description is built only then
+  if (logging) spdlog::debug("run: {}", describeForLog(argv, options.environment));
   const auto started = Clock::now();
   const RunningChild running;
   const pid_t pid = spawn(argv, buildEnvironment(options.environment), setup);
@@ -335,12 +336,13 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
   }
   decodeStatus(status, result);
   if (result.timedOut || result.cancelled) result.exitCode = -1;
-  spdlog::debug("{}: {} after {} ms", std::filesystem::path(argv.front()).filename().string(),
-                result.timedOut    ? std::string("timed out")
-                : result.cancelled ? std::string("stopped")
-                : result.signal    ? fmt::format("killed by signal {}", result.signal)
-                                   : fmt::format("exit {}", result.exitCode),
-                millisecondsSince(started));
+  if (logging)
+    spdlog::debug("{}: {} after {} ms", std::filesystem::path(argv.front()).filename().string(),
+                  result.timedOut    ? std::string("timed out")
+                  : result.cancelled ? std::string("stopped")
+                  : result.signal    ? fmt::format("killed by signal {}", result.signal)
+                                     : fmt::format("exit {}", result.exitCode),
+                  millisecondsSince(started));
   return result;
 }
 
@@ -367,7 +369,8 @@ void requireSuccess(const std::vector<std::string>& argv, const ProcessOptions& 
 }
 
 int runInteractive(const std::vector<std::string>& argv, const Environment& environment) {
-  spdlog::debug("run (interactive): {}", describeForLog(argv, environment));
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("run (interactive): {}", describeForLog(argv, environment));
   SpawnSetup setup;
   const RunningChild running;
   const pid_t pid = spawn(argv, buildEnvironment(environment), setup);
@@ -400,7 +403,8 @@ int spawnDetached(const std::vector<std::string>& argv, const Environment& envir
   posix_spawn_file_actions_addopen(&setup.actions, STDOUT_FILENO, output, O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&setup.actions, STDOUT_FILENO, STDERR_FILENO);
   const pid_t pid = spawn(argv, buildEnvironment(environment), setup);
-  spdlog::debug("started in the background (pid {}): {}", pid, describeForLog(argv, environment));
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("started in the background (pid {}): {}", pid, describeForLog(argv, environment));
   return pid;
 }
 
