@@ -13,8 +13,10 @@
 #   gb_ldflags      prints extra -ldflags (after '-s -w'); $GB_INFO_TIME is set
 #   gb_check BINDIR checks the freshly built binaries (die on failure)
 #
-# Layout: $CACHE_ROOT/$GB_CACHE/{go/mod,go/build,go/path} hold Go's state,
-# $CACHE_ROOT/$GB_CACHE/build/bin the binaries. build/ is only ever created
+# Layout: $CACHE_ROOT/go/{mod,build,path} hold Go's state, shared by every
+# build here (and build-mutagen), so the standard library and the modules
+# they have in common are fetched and compiled once; Go locks them itself.
+# $CACHE_ROOT/$GB_CACHE/build/bin holds the binaries. build/ is only ever created
 # by mv from a temporary directory, so an interrupted build leaves nothing
 # half-made. gb_main prints the absolute bin directory on stdout.
 
@@ -114,7 +116,7 @@ gb_build() {
 
     # Keep the Go toolchain's state inside the cache and independent of the
     # caller's Go configuration; GOPROXY/GOSUMDB/GONOSUMDB etc. are honoured.
-    export GOPATH=$GB_CACHE_DIR/go/path GOMODCACHE=$GB_CACHE_DIR/go/mod GOCACHE=$GB_CACHE_DIR/go/build
+    export GOPATH=$GB_CACHE_ROOT/go/path GOMODCACHE=$GB_CACHE_ROOT/go/mod GOCACHE=$GB_CACHE_ROOT/go/build
     export GOFLAGS="-mod=mod -buildvcs=false -modcacherw" GOTOOLCHAIN=local GOWORK=off GO111MODULE=on GOENV=off
     export CGO_ENABLED=0
     unset GOOS GOARCH GOBIN
@@ -173,6 +175,7 @@ gb_main() {
     GB_CACHE_DIR=$root/$GB_CACHE
     mkdir -p "$GB_CACHE_DIR" || die "cannot create cache directory $GB_CACHE_DIR"
     GB_CACHE_DIR=$(cd "$GB_CACHE_DIR" && pwd -P)
+    GB_CACHE_ROOT=$(cd "$root" && pwd -P)
     GB_BUILD=$GB_CACHE_DIR/build
 
     # Fast path without the lock: a complete build is only ever moved into place.

@@ -5,18 +5,13 @@
 #include <fmt/format.h>
 
 #include "gardensync/config/manifest_yaml.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::config {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string displayPath(const fs::path& file, const fs::path& root) {
-  const fs::path rel = file.lexically_relative(root);
-  if (rel.empty() || *rel.begin() == "..") return file.string();
-  return rel.generic_string();
-}
 
 // A manifest kubectl can apply names its apiVersion, kind and metadata.name; checked here so the
 // error points at the file rather than at kubectl's message after the builds.
@@ -68,7 +63,7 @@ void readManifestFiles(YamlReader& reader, const YAML::Node& spec, Action& actio
     const std::string keyPath = YamlReader::index("spec.files", i);
     auto path = existingPath(reader, list[i], keyPath, (*files)[i], action, "the manifest file");
     if (!path) continue;
-    YamlReader fileReader = reader.readerFor(displayPath(*path, projectRoot));
+    YamlReader fileReader = reader.readerFor(util::displayPath(*path, projectRoot));
     std::vector<YAML::Node> documents;
     try {
       documents = YAML::LoadAllFromFile(path->string());

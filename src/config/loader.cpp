@@ -18,6 +18,7 @@
 #include "gardensync/config/yaml_reader.h"
 #include "gardensync/config/yaml_text.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::config {
 
@@ -46,12 +47,6 @@ std::string knownKinds() {
 
 const std::set<std::string> kDeployProviders{"local-docker", "kubernetes", "local-kubernetes"};
 
-std::string displayPath(const fs::path& file, const fs::path& root) {
-  fs::path rel = file.lexically_relative(root);
-  if (rel.empty() || *rel.begin() == "..") return file.string();
-  return rel.generic_string();
-}
-
 struct ParsedFile {
   fs::path path;
   std::string display;
@@ -60,7 +55,7 @@ struct ParsedFile {
 
 // A YAML syntax error becomes a positioned issue and the file contributes no documents.
 ParsedFile parseFile(const fs::path& path, const fs::path& root, Diagnostics& diagnostics) {
-  ParsedFile parsed{path, displayPath(path, root), {}};
+  ParsedFile parsed{path, util::displayPath(path, root), {}};
   try {
     parsed.documents = loadYamlDocuments(path);
   } catch (const YAML::ParserException& e) {

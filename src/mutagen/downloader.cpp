@@ -16,6 +16,7 @@
 
 #include "gardensync/util/error.h"
 #include "gardensync/util/hash.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::mutagen {
 
@@ -161,18 +162,13 @@ void setOption(CURL* curl, CURLoption option, T value) {
     throw Error(fmt::format("cannot configure libcurl: {}", curl_easy_strerror(code)));
 }
 
-const char* environmentValue(const char* name) {
-  const char* value = std::getenv(name);
-  return value && *value ? value : nullptr;
-}
-
 // libcurl reads the proxy variables itself but, unlike the curl tool, ignores the CA variables;
 // corporate networks that re-sign TLS rely on them.
 void applyCaSettings(CURL* curl) {
-  const char* bundle = environmentValue("CURL_CA_BUNDLE");
-  if (!bundle) bundle = environmentValue("SSL_CERT_FILE");
+  const char* bundle = util::environmentValue("CURL_CA_BUNDLE");
+  if (!bundle) bundle = util::environmentValue("SSL_CERT_FILE");
   if (bundle) setOption(curl, CURLOPT_CAINFO, bundle);
-  if (const char* directory = environmentValue("SSL_CERT_DIR")) setOption(curl, CURLOPT_CAPATH, directory);
+  if (const char* directory = util::environmentValue("SSL_CERT_DIR")) setOption(curl, CURLOPT_CAPATH, directory);
 }
 
 }  // namespace

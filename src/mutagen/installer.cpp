@@ -220,17 +220,12 @@ fs::path createCacheFolder(const fs::path& cacheRoot) {
   return root;
 }
 
-const char* environmentValue(const char* name) {
-  const char* value = std::getenv(name);
-  return value && *value ? value : nullptr;
-}
-
 }  // namespace
 
 InstallOptions installOptionsFromEnvironment() {
   InstallOptions options;
   // The XDG spec says relative values are invalid and must be ignored.
-  const char* cacheHome = environmentValue("XDG_CACHE_HOME");
+  const char* cacheHome = util::environmentValue("XDG_CACHE_HOME");
   if (cacheHome && fs::path(cacheHome).is_absolute()) {
     options.cacheRoot = fs::path(cacheHome) / "gardensync";
   } else if (const std::optional<fs::path> home = util::homeDirectory()) {
@@ -239,8 +234,8 @@ InstallOptions installOptionsFromEnvironment() {
     throw Error("cannot find a cache folder for Mutagen: neither XDG_CACHE_HOME nor HOME is set",
                 "set XDG_CACHE_HOME, or GARDENSYNC_MUTAGEN_PATH to a Mutagen 0.18.1 binary");
   }
-  if (const char* mirror = environmentValue("GARDENSYNC_MUTAGEN_MIRROR")) options.mirror = mirror;
-  if (const char* path = environmentValue("GARDENSYNC_MUTAGEN_PATH")) options.overridePath = path;
+  if (const char* mirror = util::environmentValue("GARDENSYNC_MUTAGEN_MIRROR")) options.mirror = mirror;
+  if (const char* path = util::environmentValue("GARDENSYNC_MUTAGEN_PATH")) options.overridePath = path;
   return options;
 }
 

@@ -13,11 +13,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 }  // namespace
 
 std::vector<std::string> KubeConnection::argv(const std::vector<std::string>& args) const {
@@ -143,7 +138,7 @@ util::ProcessResult KubectlCli::waitReady(const std::string& ns, const std::stri
   const std::string timeoutFlag = fmt::format("--timeout={}s", timeout.count());
   std::vector<std::string> args = kind == "Pod"
       ? std::vector<std::string>{"wait", "--for=condition=Ready", "pod/" + name, "--namespace", ns, timeoutFlag}
-      : std::vector<std::string>{"rollout", "status", lowercase(kind) + "/" + name, "--namespace", ns, "--watch=true",
+      : std::vector<std::string>{"rollout", "status", util::asciiLowercase(kind) + "/" + name, "--namespace", ns, "--watch=true",
                                  timeoutFlag};
   util::ProcessOptions options;
   options.environment = connection_.environment();

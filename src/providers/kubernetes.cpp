@@ -40,11 +40,6 @@ struct KubePlan : PlanDetails {
 
 const KubePlan& kubePlanOf(const DeployPlan& plan) { return static_cast<const KubePlan&>(*plan.details); }
 
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 std::string metadataString(const nlohmann::json& object, const char* key) {
   if (!object.contains("metadata") || !object["metadata"].is_object()) return "";
   const auto& value = object["metadata"].value(key, nlohmann::json());
@@ -67,7 +62,7 @@ std::string qualifiedKind(const nlohmann::json& object) {
 }
 
 std::string describeObject(const nlohmann::json& object) {
-  return fmt::format("{}/{}", lowercase(object.value("kind", "")), metadataString(object, "name"));
+  return fmt::format("{}/{}", util::asciiLowercase(object.value("kind", "")), metadataString(object, "name"));
 }
 
 std::vector<nlohmann::json> bodiesOf(const config::Action& deploy) {

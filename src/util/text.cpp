@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <cstdlib>
+
 namespace gardensync::util {
 
 namespace {
@@ -92,6 +95,22 @@ std::string describeControlCharacter(char c) {
     default: break;
   }
   return name ? fmt::format("U+{:04X} ({})", code, name) : fmt::format("U+{:04X}", code);
+}
+
+std::string asciiLowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string displayPath(const std::filesystem::path& file, const std::filesystem::path& root) {
+  const std::filesystem::path rel = file.lexically_relative(root);
+  if (rel.empty() || *rel.begin() == "..") return file.string();
+  return rel.generic_string();
+}
+
+const char* environmentValue(const char* name) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : nullptr;
 }
 
 }  // namespace gardensync::util

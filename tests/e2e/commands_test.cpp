@@ -19,8 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // A port nothing listens on now (the kernel's pick, released at once).
 int freePort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

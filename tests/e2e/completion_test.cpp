@@ -14,8 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 Run gardensyncPlain(const std::vector<std::string>& args) {
   std::vector<std::string> argv{GARDENSYNC_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -48,8 +48,6 @@ private:
   int port_ = 0;
 };
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // Names of this project's containers in any state.
 std::string containersOf(const Project& project) {
   auto run = util::runProcess({"docker", "ps", "-a", "--filter", "label=gardensync.io/project=" + project.name(),

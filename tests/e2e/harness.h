@@ -129,4 +129,6 @@ public:
 std::string sleepDeployYaml(const std::string& name, const std::string& syncPathsYaml);
 std::string projectYaml(const std::string& name, const std::string& providerYaml = "");
 
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 }  // namespace gardensync::e2e

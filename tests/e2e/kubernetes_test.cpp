@@ -17,8 +17,6 @@ using namespace std::chrono_literals;
 
 const std::string kVote = "deployment/vote";
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // The seed's kubernetes example (reference/garden-code-synchronization.md), made runnable: the
 // Deployment `vote` its defaultTarget names, and an override that a busybox can run in place of
 // `npm run dev`. The container writes which command it runs into /tmp/mode.

@@ -1,6 +1,7 @@
 // Small text helpers shared by the layers that read other programs' output and config text.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,19 @@ std::optional<std::string> pathLengthProblem(std::string_view path);
 // line break or edge spaces. Mutagen's `--ignore` and Docker's `--mount` read their values as
 // CSV, so a bare `q'"` would be a parse error there and `a,b` two values.
 std::string csvField(std::string_view text);
+
+// `text` with ASCII letters lowercased; other bytes (UTF-8 included) unchanged.
+std::string asciiLowercase(std::string text);
+
+// '0'-'9' only, whatever the locale.
+inline bool isAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
+// `file` relative to `root` when it lies inside it ("web/garden.yml"), else as given: how config
+// files are named in messages.
+std::string displayPath(const std::filesystem::path& file, const std::filesystem::path& root);
+
+// The value of the environment variable `name`, or nullptr when it is unset or empty.
+const char* environmentValue(const char* name);
 
 // "U+0000 (NUL)", "U+000A (line feed)", "U+001B": for error messages about a character.
 std::string describeControlCharacter(char c);

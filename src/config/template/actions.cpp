@@ -4,15 +4,11 @@
 #include <cctype>
 
 #include "gardensync/config/template.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::config::tmpl {
 
 namespace {
-
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // `map[key]` without yaml-cpp's operator[], which on a missing key of a const node gives a node that
 // throws when looked at.
@@ -35,7 +31,7 @@ void ActionRegistry::add(const YAML::Node& document, const std::filesystem::path
   const YAML::Node kind = child(document, "kind");
   const YAML::Node name = child(document, "name");
   if (!kind.IsScalar() || !name.IsScalar()) return;
-  const std::string lowerKind = lowercase(kind.Scalar());
+  const std::string lowerKind = util::asciiLowercase(kind.Scalar());
   if (lowerKind != "build" && lowerKind != "deploy" && lowerKind != "run" && lowerKind != "test") return;
   TemplateAction action;
   action.kind = lowerKind;

@@ -10,6 +10,7 @@
 #include "gardensync/config/template/actions.h"
 #include "gardensync/config/template/dates.h"
 #include "gardensync/config/template/suggest.h"
+#include "gardensync/util/text.h"
 
 extern char** environ;
 
@@ -42,11 +43,6 @@ Lookup lookupFixed(const Value& mapping, const std::vector<Value>& keys, const s
     return unknownKey(key, root, names);
   }
   return lookupIn(mapping, keys, 1, root);
-}
-
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 // Garden's kinds, and the aliases of its older `runtime.*` context.
@@ -168,7 +164,7 @@ Lookup ContextScope::lookupLocal(const std::vector<Value>& keys) const {
                     {"platform", local.platform},
                     {"projectPath", context_.projectRoot.string()},
                     {"username", local.username},
-                    {"usernameLowerCase", lowercase(local.username)}};
+                    {"usernameLowerCase", util::asciiLowercase(local.username)}};
   if (keys.size() >= 2 && name(keys[1]) == "env") {
     if (keys.size() == 2) {
       // All of them, as Node's process.env; with a lookup function there is nothing to list.
@@ -201,7 +197,7 @@ Lookup ContextScope::lookupLocal(const std::vector<Value>& keys) const {
 Lookup ContextScope::lookupAction(const std::vector<Value>& keys, size_t kindIndex) const {
   const std::vector<std::string> kinds{"build", "deploy", "run", "test"};
   if (keys.size() <= kindIndex) return Lookup::missing("name an action: actions.<kind>.<name>");
-  const std::string kind = actionKind(lowercase(name(keys[kindIndex])));
+  const std::string kind = actionKind(util::asciiLowercase(name(keys[kindIndex])));
   if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) return unknownKey(kind, "actions", kinds);
   if (keys.size() <= kindIndex + 1) return Lookup::missing(fmt::format("name an action: actions.{}.<name>", kind));
   const std::string actionName = name(keys[kindIndex + 1]);

@@ -1,4 +1,5 @@
 #include "gardensync/config/template/lexer.h"
+#include "gardensync/util/text.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -9,9 +10,7 @@ namespace gardensync::config::tmpl {
 
 namespace {
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-
-bool isHexDigit(char c) { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool isHexDigit(char c) { return util::isAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // Whitespace as Garden's grammar has it (JavaScript's, with line breaks, which `__` allows);
 // returns its length at `pos`, 0 when there is none.
@@ -52,7 +51,7 @@ bool isNameStart(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || u >= 0x80;
 }
 
-bool isNamePart(char c) { return isNameStart(c) || isDigit(c) || c == '-'; }
+bool isNamePart(char c) { return isNameStart(c) || util::isAsciiDigit(c) || c == '-'; }
 
 Lexer::Lexer(std::string_view text, size_t offset) : text_(text), pos_(offset) { current_ = scan(); }
 
@@ -76,7 +75,7 @@ Token Lexer::scan() {
   if (pos_ >= text_.size()) return {TokenKind::End, "", 0, start, start, space};
   const char c = text_[pos_];
   const bool afterDot = previous_ == TokenKind::Operator && previousText_ == ".";
-  if (isDigit(c) || (c == '.' && !afterDot && pos_ + 1 < text_.size() && isDigit(text_[pos_ + 1]) &&
+  if (util::isAsciiDigit(c) || (c == '.' && !afterDot && pos_ + 1 < text_.size() && util::isAsciiDigit(text_[pos_ + 1]) &&
                      previous_ != TokenKind::Name && previous_ != TokenKind::Number &&
                      !(previous_ == TokenKind::Operator && (previousText_ == ")" || previousText_ == "]"))))
     return scanNumber(start, space);
@@ -103,7 +102,7 @@ Token Lexer::scanNumber(size_t start, bool space) {
   double value = 0;
   if (afterDot) {
     // A key such as `list.0`: digits only, so `list.0.name` reads as three keys.
-    while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
+    while (pos_ < text_.size() && util::isAsciiDigit(text_[pos_])) ++pos_;
     value = std::strtod(std::string(text_.substr(start, pos_ - start)).c_str(), nullptr);
   } else if (text_[pos_] == '0' && pos_ + 2 < text_.size() && (text_[pos_ + 1] == 'x' || text_[pos_ + 1] == 'X') &&
              isHexDigit(text_[pos_ + 2])) {
@@ -112,17 +111,17 @@ Token Lexer::scanNumber(size_t start, bool space) {
     while (pos_ < text_.size() && isHexDigit(text_[pos_])) ++pos_;
     value = static_cast<double>(std::strtoull(std::string(text_.substr(digits, pos_ - digits)).c_str(), nullptr, 16));
   } else {
-    while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
+    while (pos_ < text_.size() && util::isAsciiDigit(text_[pos_])) ++pos_;
     if (pos_ < text_.size() && text_[pos_] == '.') {
       ++pos_;
-      while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
+      while (pos_ < text_.size() && util::isAsciiDigit(text_[pos_])) ++pos_;
     }
     if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
       size_t exponent = pos_ + 1;
       if (exponent < text_.size() && (text_[exponent] == '+' || text_[exponent] == '-')) ++exponent;
-      if (exponent < text_.size() && isDigit(text_[exponent])) {
+      if (exponent < text_.size() && util::isAsciiDigit(text_[exponent])) {
         pos_ = exponent;
-        while (pos_ < text_.size() && isDigit(text_[pos_])) ++pos_;
+        while (pos_ < text_.size() && util::isAsciiDigit(text_[pos_])) ++pos_;
       }
     }
     value = std::strtod(std::string(text_.substr(start, pos_ - start)).c_str(), nullptr);

@@ -18,7 +18,7 @@ bool isPlainName(const std::string& key) {
   return true;
 }
 
-std::string keysOf(const Value& mapping) {
+std::string keyListText(const Value& mapping) {
   constexpr size_t kShown = 10;
   std::string list;
   size_t count = 0;
@@ -63,7 +63,7 @@ Lookup lookupIn(const Value& value, const std::vector<Value>& keys, size_t from,
         for (const auto& [k, item] : at->items()) names.push_back(k);
         std::string message = fmt::format("{} has no key \"{}\"", path, name);
         if (auto close = closestName(name, names)) message += fmt::format(" (did you mean \"{}\"?)", *close);
-        message += fmt::format("; its keys: {}", keysOf(*at));
+        message += fmt::format("; its keys: {}", keyListText(*at));
         return Lookup::missing(message);
       }
       at = &*found;

@@ -1,4 +1,5 @@
 #include "gardensync/config/template/text_case.h"
+#include "gardensync/util/text.h"
 
 #include <cctype>
 
@@ -9,8 +10,7 @@ namespace {
 bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
 // Lowercase ASCII letters, and any byte of a non-ASCII character (lodash's "misc lower").
 bool isLower(char c) { return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80; }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isBreak(char c) { return !isUpper(c) && !isLower(c) && !isDigit(c); }
+bool isBreak(char c) { return !isUpper(c) && !isLower(c) && !util::isAsciiDigit(c); }
 
 // Latin-1 Supplement letters (U+00C0-U+00FF, two bytes in UTF-8) without their accents, as
 // lodash's deburr writes them; "" for characters it leaves alone (× and ÷).
@@ -84,7 +84,7 @@ size_t upperWord(std::string_view s, size_t i) {  // [A-Z]+
 // Ordinals such as 1st, 22ND, 4th: digits, then the suffix their last digit takes.
 size_t ordinal(std::string_view s, size_t i, bool upper) {
   size_t k = i;
-  while (k < s.size() && isDigit(s[k])) ++k;
+  while (k < s.size() && util::isAsciiDigit(s[k])) ++k;
   if (k == i || k + 2 > s.size()) return 0;
   const char last = s[k - 1];
   std::string suffix = last == '1' ? "st" : last == '2' ? "nd" : last == '3' ? "rd" : "th";
@@ -102,7 +102,7 @@ size_t ordinal(std::string_view s, size_t i, bool upper) {
 
 size_t digits(std::string_view s, size_t i) {
   size_t k = i;
-  while (k < s.size() && isDigit(s[k])) ++k;
+  while (k < s.size() && util::isAsciiDigit(s[k])) ++k;
   return k - i;
 }
 

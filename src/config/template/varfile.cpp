@@ -8,6 +8,7 @@
 
 #include "gardensync/config/template/yaml_value.h"
 #include "gardensync/config/yaml_text.h"
+#include "gardensync/util/text.h"
 
 namespace gardensync::config::tmpl {
 
@@ -19,11 +20,6 @@ bool isKeyChar(char c) {
 }
 
 bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
-
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 }  // namespace
 
@@ -109,7 +105,7 @@ Value loadVarfile(const std::filesystem::path& file) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
-  const std::string name = lowercase(file.filename().string());
+  const std::string name = util::asciiLowercase(file.filename().string());
   if (name.ends_with(".json")) {
     Value parsed;
     try {

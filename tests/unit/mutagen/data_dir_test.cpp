@@ -40,7 +40,7 @@ TEST(DataDir, HelperScriptQuotesPaths) {
 
 namespace fs = std::filesystem;
 
-void writeFile(const fs::path& path, const std::string& text) {
+void writeFileWithParents(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path) << text;
 }
@@ -49,7 +49,7 @@ void writeFile(const fs::path& path, const std::string& text) {
 fs::path dataDir(const fs::path& home, const std::string& name, const std::optional<fs::path>& root) {
   const fs::path dir = home / ".gardensync/m" / name;
   fs::create_directories(dir / "daemon");
-  if (root) writeFile(dir / kProjectRootRecord, root->string() + "\n");
+  if (root) writeFileWithParents(dir / kProjectRootRecord, root->string() + "\n");
   return dir;
 }
 
@@ -65,13 +65,13 @@ TEST(DataDirPruning, RemovesOnlyTheDataOfProjectsThatAreGone) {
   const fs::path gone = temp / "deleted-project";
 
   const fs::path goneDir = dataDir(home, "aaaaaaaa1", gone);
-  writeFile(goneDir / "sessions/one", "x");  // sessions of a vanished project go with it
+  writeFileWithParents(goneDir / "sessions/one", "x");  // sessions of a vanished project go with it
   const fs::path liveDir = dataDir(home, "aaaaaaaa2", live);
   const fs::path current = dataDir(home, "aaaaaaaa3", gone);  // the running project's: kept whatever it says
   const fs::path unrecordedIdle = dataDir(home, "aaaaaaaa4", std::nullopt);
   ageByTwoHours(unrecordedIdle);
   const fs::path unrecordedWithSessions = dataDir(home, "aaaaaaaa5", std::nullopt);
-  writeFile(unrecordedWithSessions / "sessions/one", "x");
+  writeFileWithParents(unrecordedWithSessions / "sessions/one", "x");
   ageByTwoHours(unrecordedWithSessions);
   const fs::path unrecordedFresh = dataDir(home, "aaaaaaaa6", std::nullopt);
   const fs::path notOurs = dataDir(home, "not-a-data-dir", gone);
@@ -79,8 +79,8 @@ TEST(DataDirPruning, RemovesOnlyTheDataOfProjectsThatAreGone) {
   const util::FileLock writer(locked / "writer.lock");  // another gardensync is changing it
   // A link with a data directory's name is not one: neither it nor its target is touched.
   const fs::path elsewhere = temp / "elsewhere";
-  writeFile(elsewhere / "precious.txt", "keep");
-  writeFile(elsewhere / kProjectRootRecord, gone.string());
+  writeFileWithParents(elsewhere / "precious.txt", "keep");
+  writeFileWithParents(elsewhere / kProjectRootRecord, gone.string());
   fs::create_directory_symlink(elsewhere, home / ".gardensync/m/aaaaaaaa8");
 
   auto removed = pruneVanishedProjects(home, current);
@@ -122,7 +122,7 @@ TEST(DataDir, OneLinkPerDataDirectoryPlusLatest) {
   fs::create_directories(temp / "old-data");
   fs::create_directory_symlink(temp / "old-data", links / "1764000000-ab12");  // one per run, as before
   fs::create_directory_symlink(temp / "missing/aaaaaaaa1", links / "aaaaaaaa1");  // its folder is gone
-  writeFile(links / "notes.txt", "a user's file stays");
+  writeFileWithParents(links / "notes.txt", "a user's file stays");
 
   const auto prepared = prepareDataDir(root, home, "/usr/bin/mutagen");
   const auto again = prepareDataDir(root, home, "/usr/bin/mutagen");

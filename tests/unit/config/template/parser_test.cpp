@@ -15,7 +15,7 @@ std::vector<Kind> kinds(const Template& parsed) {
   return out;
 }
 
-std::string errorOf(const std::string& text) {
+std::string parseErrorOf(const std::string& text) {
   try {
     parseTemplate(text);
   } catch (const TemplateError& e) {
@@ -72,8 +72,8 @@ TEST(TemplateParser, NamesMayHoldDashesSoMinusNeedsSpaces) {
   EXPECT_EQ(name.parts[0].expression->keys[0].name, "some-name");
   const Template minus = parseTemplate("${a - b}");
   EXPECT_EQ(minus.parts[0].expression->name, "-");
-  EXPECT_THAT(errorOf("${a -b}"), HasSubstr("\"-\" needs a space on both sides (a-b is one name)"));
-  EXPECT_THAT(errorOf("${1+2}"), HasSubstr("needs a space on both sides"));
+  EXPECT_THAT(parseErrorOf("${a -b}"), HasSubstr("\"-\" needs a space on both sides (a-b is one name)"));
+  EXPECT_THAT(parseErrorOf("${1+2}"), HasSubstr("needs a space on both sides"));
 }
 
 TEST(TemplateParser, StringLiteralsHoldingTemplatesAreNested) {
@@ -97,14 +97,14 @@ TEST(TemplateParser, IfBlocksNest) {
 }
 
 TEST(TemplateParser, ErrorsNameThePart) {
-  EXPECT_EQ(errorOf("${var.x"), "unterminated template expression \"${var.x\"");
-  EXPECT_EQ(errorOf("a ${f(1,}"), "${f(1,}: expected a value, found \"}\"");
-  EXPECT_EQ(errorOf("${a b}"), "${a b}: expected \"}\", found \"b\"");
-  EXPECT_EQ(errorOf("${'abc}"), "${'abc}: unterminated string literal");
-  EXPECT_EQ(errorOf("${3x}"), "${3x}: \"3x\" is not a number");
-  EXPECT_EQ(errorOf("x${else}"), "${else}: ${else} without a preceding ${if ...}");
-  EXPECT_EQ(errorOf("${if a}b"), "${if a}: missing ${endif} after this ${if ...}");
-  EXPECT_EQ(errorOf("${if a}b${else}c${else}d${endif}"), "${else}: a second ${else} in the same ${if ...} block");
+  EXPECT_EQ(parseErrorOf("${var.x"), "unterminated template expression \"${var.x\"");
+  EXPECT_EQ(parseErrorOf("a ${f(1,}"), "${f(1,}: expected a value, found \"}\"");
+  EXPECT_EQ(parseErrorOf("${a b}"), "${a b}: expected \"}\", found \"b\"");
+  EXPECT_EQ(parseErrorOf("${'abc}"), "${'abc}: unterminated string literal");
+  EXPECT_EQ(parseErrorOf("${3x}"), "${3x}: \"3x\" is not a number");
+  EXPECT_EQ(parseErrorOf("x${else}"), "${else}: ${else} without a preceding ${if ...}");
+  EXPECT_EQ(parseErrorOf("${if a}b"), "${if a}: missing ${endif} after this ${if ...}");
+  EXPECT_EQ(parseErrorOf("${if a}b${else}c${else}d${endif}"), "${else}: a second ${else} in the same ${if ...} block");
   // A scan for references takes what parses.
   EXPECT_EQ(parseTemplatePrefix("a${var.x} ${broken").parts.size(), 3u);
 }
