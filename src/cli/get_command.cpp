@@ -5,6 +5,7 @@
 #include "gardensync/cli/services.h"
 #include "gardensync/cli/engine.h"
 #include "gardensync/cli/sync_control.h"
+#include "gardensync/mutagen/data_dir.h"
 #include "gardensync/providers/provider.h"
 #include "gardensync/ui/output.h"
 #include "gardensync/ui/session_view.h"
@@ -28,7 +29,7 @@ void printStatus(Context& context) {
   // The syncs as the daemon reports them; reading never starts a daemon.
   std::vector<ui::SessionView> views;
   Engine engine = context.services().engine(context, false, true);
-  const bool daemonRunning = engine.mutagen->daemonResponds();
+  const bool daemonRunning = mutagen::daemonSocketAccepts(engine.dataDir.path);
   if (daemonRunning) {
     const mutagen::SessionClient client(*engine.mutagen);
     for (const auto& session : projectSessions(client, config.project.name, {})) views.push_back(ui::viewOf(session));

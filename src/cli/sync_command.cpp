@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <future>
 #include <map>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -13,11 +15,13 @@
 #include "gardensync/cli/sync_control.h"
 #include "gardensync/cli/sync_follow.h"
 #include "gardensync/cli/watcher_control.h"
+#include "gardensync/mutagen/data_dir.h"
 #include "gardensync/providers/local_docker.h"
 #include "gardensync/providers/local_process.h"
 #include "gardensync/providers/provider.h"
 #include "gardensync/ui/terminal.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/parallel.h"
 #include "gardensync/util/process_info.h"
 
 namespace gardensync::cli {
@@ -95,26 +99,42 @@ std::vector<std::string> unhealthySessions(const std::vector<mutagen::SessionSta
   return unhealthy;
 }
 
-// The Deploys of `sessions` that the provider knows its syncs cannot reach, with why. Mutagen
-// shows a session into a paused container as watching: only the provider can tell.
-std::map<std::string, std::string> unreachableDeploys(Context& context,
-                                                      const std::vector<mutagen::SessionStatus>& sessions) {
+// The Deploys (of `names`, or all) that the provider knows their syncs cannot reach, with why, or
+// why it could not tell. Mutagen shows a session into a paused container as watching: only the
+// provider can tell.
+struct Reachability {
   std::map<std::string, std::string> unreachable;
-  if (!context.configLoaded() || sessions.empty()) return unreachable;
+  std::string checkFailed;
+};
+
+// Starts the provider's look in a thread of its own, so that it costs no time beside the Mutagen
+// call `sync status` makes anyway.
+std::future<Reachability> checkReachability(Context& context, const std::vector<std::string>& names) {
+  if (!context.configLoaded()) return std::async(std::launch::deferred, [] { return Reachability{}; });
   const auto& config = context.project();
-  const auto provider = context.services().provider(config);
-  std::set<std::string> checked;
-  for (const auto& session : sessions) {
-    const std::string deploy = ui::viewOf(session).deploy;
-    const config::Action* action = config.find(config::ActionKind::Deploy, deploy);
-    if (!action || !checked.insert(deploy).second) continue;
+  std::vector<const config::Action*> deploys;
+  for (const auto* deploy : config.deploys())
+    if (names.empty() || std::find(names.begin(), names.end(), deploy->name) != names.end()) deploys.push_back(deploy);
+  std::shared_ptr<const providers::Provider> provider = context.services().provider(config);
+  return std::async(std::launch::async, [provider, deploys] {
+    Reachability result;
     try {
-      if (auto problem = provider->unreachableSyncTarget(*action); !problem.empty()) unreachable[deploy] = problem;
+      result.unreachable = provider->unreachableSyncTargets(deploys);
     } catch (const Error& e) {
-      spdlog::warn("cannot check where Deploy {} runs: {}", deploy, e.what());
+      result.checkFailed = e.what();
     }
-  }
-  return unreachable;
+    return result;
+  });
+}
+
+// The unreachable Deploys among those with `sessions`; a failed look is worth a warning only then.
+std::map<std::string, std::string> unreachableDeploys(std::future<Reachability>& pending,
+                                                      const std::vector<mutagen::SessionStatus>& sessions) {
+  Reachability reachability = pending.get();
+  if (sessions.empty()) return {};
+  if (!reachability.checkFailed.empty())
+    spdlog::warn("cannot check whether the containers of these syncs can be reached: {}", reachability.checkFailed);
+  return reachability.unreachable;
 }
 
 void runStatus(Context& context, const std::vector<std::string>& names) {
@@ -123,7 +143,9 @@ void runStatus(Context& context, const std::vector<std::string>& names) {
   // Reading the state never starts the daemon: one started here would stay behind, and would
   // resume syncs the user may have meant to leave stopped.
   Engine engine = context.services().engine(context, false, true);
-  if (!engine.mutagen->daemonResponds()) {
+  // A connect() on its socket rather than a `mutagen sync list` of its own: the one below is
+  // enough to find a daemon that listens but does not answer.
+  if (!mutagen::daemonSocketAccepts(engine.dataDir.path)) {
     const size_t stored = mutagen::storedSessionCount(engine.dataDir.path);
     if (context.json())
       ui::printJson({{"daemonRunning", false},
@@ -141,10 +163,11 @@ void runStatus(Context& context, const std::vector<std::string>& names) {
   // The daemon runs: a watcher its sessions rely on is started again if it died, as by every
   // other command.
   reviveWatcher(engine, project.name);
+  auto reachability = checkReachability(context, names);
   mutagen::SessionClient client(*engine.mutagen);
   const auto sessions = projectSessions(client, project.name, names);
+  const auto unreachable = unreachableDeploys(reachability, sessions);
   printSessions(context, sessions, watcherState(engine, sessions));
-  const auto unreachable = unreachableDeploys(context, sessions);
   if (!context.json())
     for (const auto& session : sessions)
       if (auto it = unreachable.find(ui::viewOf(session).deploy); it != unreachable.end())
@@ -214,16 +237,19 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
   const util::FileLock writer = lockProject(context);
   if (names.empty()) {
     // Without names: the Deploys that run now; the others are named, with why, and skipped.
+    // Each look is a docker or kubectl call that mostly waits: they run side by side.
+    const auto errors = util::runInParallel(deploys.size(), kParallelChecks,
+                                            [&](size_t i) { provider->requireRunning(*deploys[i]); });
     std::vector<const config::Action*> running;
-    for (const auto* deploy : deploys) {
+    for (size_t i = 0; i < deploys.size(); ++i) {
       try {
-        provider->requireRunning(*deploy);
-        running.push_back(deploy);
+        if (errors[i]) std::rethrow_exception(errors[i]);
+        running.push_back(deploys[i]);
       } catch (const ToolError&) {
         throw;
       } catch (const Error& e) {
         const std::string why = e.what();
-        spdlog::warn("skipping {}: {}", deploy->name, why.substr(0, why.find('\n')));
+        spdlog::warn("skipping {}: {}", deploys[i]->name, why.substr(0, why.find('\n')));
       }
     }
     if (running.empty())
@@ -231,11 +257,10 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
                   "deploy them first: gardensync deploy --sync=*");
     deploys = running;
   }
+  if (!names.empty())
+    util::runAllInParallel(deploys.size(), kParallelChecks, [&](size_t i) { provider->requireRunning(*deploys[i]); });
   std::vector<std::string> deployNames;
-  for (const auto* deploy : deploys) {
-    if (!names.empty()) provider->requireRunning(*deploy);
-    deployNames.push_back(deploy->name);
-  }
+  for (const auto* deploy : deploys) deployNames.push_back(deploy->name);
   const auto planned = sync::planSessions(config, deploys, [&](const auto& deploy, const auto& path, const auto& name) {
     return provider->syncEndpoint(deploy, path, name);
   }, {watcherWanted(), util::fileCreationMask()});

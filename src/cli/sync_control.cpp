@@ -16,6 +16,7 @@
 #include "gardensync/ui/progress.h"
 #include "gardensync/ui/terminal.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/parallel.h"
 #include "gardensync/util/termination.h"
 
 namespace gardensync::cli {
@@ -133,22 +134,9 @@ void checkLocalSources(Context& context, const std::vector<sync::PlannedSession>
 std::vector<std::string> createInParallel(const mutagen::SessionClient& client,
                                           const std::vector<sync::PlannedSession>& sessions) {
   std::vector<std::string> identifiers(sessions.size());
-  std::vector<std::exception_ptr> errors(sessions.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < sessions.size(); i = next++) {
-      try {
-        identifiers[i] = client.create(sessions[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();  // rethrown below, once every create has ended
-      }
-    }
-  };
-  std::vector<std::thread> workers;
-  for (size_t n = 0; n < std::min(sessions.size(), kParallelCreates); ++n) workers.emplace_back(worker);
-  for (auto& thread : workers) thread.join();
-  for (const auto& error : errors)
-    if (error) std::rethrow_exception(error);
+  // A failed create is reported once every other create has ended.
+  util::runAllInParallel(sessions.size(), kParallelCreates,
+                         [&](size_t i) { identifiers[i] = client.create(sessions[i]); });
   return identifiers;
 }
 

@@ -1,8 +1,11 @@
 #include "gardensync/mutagen/data_dir.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -23,6 +26,20 @@ fs::path dataDirFor(const fs::path& projectRoot, const fs::path& home) {
 }
 
 fs::path daemonSocketPath(const fs::path& dataDir) { return dataDir / "daemon" / "daemon.sock"; }
+
+bool daemonSocketAccepts(const fs::path& dataDir) {
+  const std::string socketPath = daemonSocketPath(dataDir).string();
+  sockaddr_un address{};
+  if (socketPath.size() >= sizeof(address.sun_path)) return true;
+  if (!fs::exists(socketPath)) return false;
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return true;
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, socketPath.c_str(), socketPath.size() + 1);
+  const bool connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);
+  return connected;
+}
 
 void checkSocketPathLength(const fs::path& dataDir) {
   const std::string socket = daemonSocketPath(dataDir).string();

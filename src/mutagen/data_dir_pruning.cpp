@@ -1,12 +1,9 @@
 #include "gardensync/mutagen/data_dir_pruning.h"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstring>
 #include <fstream>
 
 #include "gardensync/mutagen/data_dir.h"
@@ -21,22 +18,6 @@ namespace {
 
 bool isDataDirName(const std::string& name) {
   return name.size() == 9 && name.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
-// Whether something accepts connections on the daemon's socket. A path too long to try counts as
-// a live daemon: when in doubt, keep the folder.
-bool daemonListening(const fs::path& dataDir) {
-  const std::string socketPath = daemonSocketPath(dataDir).string();
-  sockaddr_un address{};
-  if (socketPath.size() >= sizeof(address.sun_path)) return true;
-  if (!fs::exists(socketPath)) return false;
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return true;
-  address.sun_family = AF_UNIX;
-  std::memcpy(address.sun_path, socketPath.c_str(), socketPath.size() + 1);
-  const bool connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
-  ::close(fd);
-  return connected;
 }
 
 bool projectGone(const fs::path& dataDir) {
@@ -64,7 +45,7 @@ std::vector<fs::path> pruneVanishedProjects(const fs::path& home, const fs::path
     struct stat info {};
     if (!isDataDirName(dir.filename().string()) || dir == keep) continue;
     if (::lstat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode) || info.st_uid != ::geteuid()) continue;
-    if (!projectGone(dir) || daemonListening(dir)) continue;
+    if (!projectGone(dir) || daemonSocketAccepts(dir)) continue;
     try {
       // Held while removing: a gardensync that changes this project's syncs now keeps its folder.
       const auto writer = util::FileLock::tryLock(dir / "writer.lock");

@@ -142,6 +142,15 @@ std::vector<ContainerInfo> DockerCli::listContainers(const std::map<std::string,
   return containers;
 }
 
+std::set<std::string> DockerCli::pausedContainerNames() const {
+  std::istringstream lines(
+      docker({"ps", "--filter", "status=paused", "--format", "{{.Names}}"}, 30s, "docker ps").stdoutText);
+  std::set<std::string> names;
+  for (std::string name; std::getline(lines, name);)
+    if (!name.empty()) names.insert(name);
+  return names;
+}
+
 std::string DockerCli::run(const std::vector<std::string>& args) const {
   std::vector<std::string> full{"run", "-d"};
   full.insert(full.end(), args.begin(), args.end());

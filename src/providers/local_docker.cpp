@@ -14,6 +14,7 @@
 #include "gardensync/providers/image_build.h"
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/parallel.h"
 #include "gardensync/util/text.h"
 
 namespace gardensync::providers {
@@ -36,6 +37,8 @@ const ContainerSpec& specOf(const DeployPlan& plan) { return detailsOf(plan).spe
 // How long a container just started must keep running to count as started: a command that fails
 // at once (a missing file, a bad flag) exits well within it.
 constexpr auto kStartSettle = 1500ms;
+// How many containers are checked for syncs at once.
+constexpr size_t kParallelContainerChecks = 8;
 
 // The published port of `deploy` that Docker's error names, for "port is already allocated" and
 // "address already in use".
@@ -258,32 +261,46 @@ void LocalDockerProvider::requireRunning(const config::Action& deploy) const {
   }
 }
 
-std::string LocalDockerProvider::unreachableSyncTarget(const config::Action& deploy) const {
-  const std::string container = containerOf(deploy);
-  auto info = docker_.inspectContainer(container);
-  return info && info->state == "paused"
-             ? fmt::format("{}; {}, and its syncs go on by themselves", pausedProblem(container), unpauseHint(container))
-             : std::string();
+std::map<std::string, std::string> LocalDockerProvider::unreachableSyncTargets(
+    const std::vector<const config::Action*>& deploys) const {
+  std::map<std::string, std::string> unreachable;
+  if (deploys.empty()) return unreachable;
+  const std::set<std::string> paused = docker_.pausedContainerNames();  // one `docker ps` for all
+  for (const auto* deploy : deploys) {
+    const std::string container = containerOf(*deploy);
+    if (paused.count(container))
+      unreachable[deploy->name] =
+          fmt::format("{}; {}, and its syncs go on by themselves", pausedProblem(container), unpauseHint(container));
+  }
+  return unreachable;
 }
 
 void LocalDockerProvider::prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                                              const StatusFunction&) const {
-  std::set<std::string> checked;
+  // The sessions of each container, containers in the order their first session comes.
+  std::vector<std::pair<std::string, std::vector<const sync::PlannedSession*>>> byContainer;
   for (const auto& session : sessions) {
     const std::string container = containerName(config_.project.name, session.deploy);
-    if (checked.insert(container).second) {
-      // A container that stopped since it was deployed cannot host anything: say why it stopped
-      // rather than blame the agent.
-      auto info = docker_.inspectContainer(container);
-      const config::Action* deploy = config_.find(config::ActionKind::Deploy, session.deploy);
-      if (info && !info->running && deploy) throw stoppedError(*deploy, *info, true);
-      if (info && info->state == "paused")
-        throw Error(fmt::format("sync {} ({}): its {}", session.name, session.deploy, pausedProblem(container)),
-                    unpauseHint(container) + ", then run the command again");
-      checkAgentHost(container);
-    }
-    if (session.containerIsAlpha) ensureDirectory(container, session.containerPath);
+    auto it = std::find_if(byContainer.begin(), byContainer.end(), [&](const auto& c) { return c.first == container; });
+    if (it == byContainer.end()) it = byContainer.insert(byContainer.end(), {container, {}});
+    it->second.push_back(&session);
   }
+  // A few docker calls per container, each mostly waiting: containers are checked side by side.
+  util::runAllInParallel(byContainer.size(), kParallelContainerChecks, [&](size_t i) {
+    const auto& [container, itsSessions] = byContainer[i];
+    const sync::PlannedSession& first = *itsSessions.front();
+    // A container that stopped since it was deployed cannot host anything: say why it stopped
+    // rather than blame the agent.
+    auto info = docker_.inspectContainer(container);
+    const config::Action* deploy = config_.find(config::ActionKind::Deploy, first.deploy);
+    if (info && !info->running && deploy) throw stoppedError(*deploy, *info, true);
+    if (info && info->state == "paused")
+      throw Error(fmt::format("sync {} ({}): its {}", first.name, first.deploy, pausedProblem(container)),
+                  unpauseHint(container) + ", then run the command again");
+    checkAgentHost(container);
+    for (const auto* session : itsSessions)
+      if (session->containerIsAlpha) ensureDirectory(container, session->containerPath);
+  });
 }
 
 void LocalDockerProvider::beforeSessionCreate(const sync::PlannedSession&, const TransportContext&) const {

@@ -221,8 +221,12 @@ void LocalExecProvider::applyDeploy(const DeployPlan& plan, const StatusFunction
   }
 }
 
-std::string LocalExecProvider::unreachableSyncTarget(const config::Action& deploy) const {
-  return isExec(deploy) ? std::string() : inner_->unreachableSyncTarget(deploy);
+std::map<std::string, std::string> LocalExecProvider::unreachableSyncTargets(
+    const std::vector<const config::Action*>& deploys) const {
+  std::vector<const config::Action*> containers;  // a local process is always reachable
+  for (const auto* deploy : deploys)
+    if (!isExec(*deploy)) containers.push_back(deploy);
+  return containers.empty() ? std::map<std::string, std::string>() : inner_->unreachableSyncTargets(containers);
 }
 
 void LocalExecProvider::requireRunning(const config::Action& deploy) const {

@@ -20,6 +20,10 @@ std::filesystem::path dataDirFor(const std::filesystem::path& projectRoot, const
 // `<dataDir>/daemon/daemon.sock`, where Mutagen's daemon listens.
 std::filesystem::path daemonSocketPath(const std::filesystem::path& dataDir);
 
+// Whether something accepts connections on the daemon's socket: far cheaper than asking the daemon
+// (`mutagen sync list` is a process of its own). A path too long to try counts as listening.
+bool daemonSocketAccepts(const std::filesystem::path& dataDir);
+
 // Throws Error when the daemon socket path would be too long. Pure.
 void checkSocketPathLength(const std::filesystem::path& dataDir);
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,8 @@ public:
   // `docker push <reference>`; a registry that refuses is a ToolError naming it.
   void push(const std::string& reference, const std::function<void(std::string_view)>& onOutput) const;
   std::optional<ContainerInfo> inspectContainer(const std::string& name) const;
+  // The names of all paused containers (one `docker ps`).
+  std::set<std::string> pausedContainerNames() const;
   // Containers carrying every label in `labels`.
   std::vector<ContainerInfo> listContainers(const std::map<std::string, std::string>& labels) const;
   std::string run(const std::vector<std::string>& args) const;  // `docker run -d ...`, returns the id

@@ -42,7 +42,8 @@ public:
   void checkStarted(const std::vector<DeployPlan>& plans, const StatusFunction& onStatus) const override;
   std::vector<DeployState> describe(const std::vector<const config::Action*>& deploys) const override;
   void requireRunning(const config::Action& deploy) const override;
-  std::string unreachableSyncTarget(const config::Action& deploy) const override;
+  std::map<std::string, std::string> unreachableSyncTargets(
+      const std::vector<const config::Action*>& deploys) const override;
   void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                           const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;

@@ -53,7 +53,8 @@ public:
   DeployPlan planDeploy(const config::Action& deploy, bool withSync) const override;
   void applyDeploy(const DeployPlan& plan, const StatusFunction& onStatus) const override;
   void requireRunning(const config::Action& deploy) const override;
-  std::string unreachableSyncTarget(const config::Action& deploy) const override;
+  std::map<std::string, std::string> unreachableSyncTargets(
+      const std::vector<const config::Action*>& deploys) const override;
   void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                           const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;

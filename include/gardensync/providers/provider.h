@@ -104,10 +104,12 @@ public:
 
   // Throws Error (naming where it looked) unless the Deploy runs now.
   virtual void requireRunning(const config::Action& deploy) const = 0;
-  // Why the Deploy's syncs cannot reach it though Mutagen reports nothing wrong, when a cheap look
-  // tells (a paused container: Mutagen waits on its frozen agent without an error); empty
-  // otherwise. `sync status` asks it for every Deploy that has sessions.
-  virtual std::string unreachableSyncTarget(const config::Action&) const { return {}; }
+  // For each of `deploys` whose syncs cannot reach it though Mutagen reports nothing wrong, why,
+  // when one cheap look tells (a paused container: Mutagen waits on its frozen agent without an
+  // error); keyed by Deploy name. `sync status` asks it beside its Mutagen call.
+  virtual std::map<std::string, std::string> unreachableSyncTargets(const std::vector<const config::Action*>&) const {
+    return {};
+  }
   // Before sessions start: finds the running container of each, checks that it can host
   // Mutagen's agent, and creates the container roots of reverse-mode sessions.
   virtual void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,

@@ -137,22 +137,24 @@ TEST(LocalDockerProvider, APausedContainerIsNamedAsUnreachableForItsSyncs) {
     EXPECT_EQ(e.hint(), "unpause it with `docker unpause gs-shop-api`, then run the command again");
   }
   EXPECT_EQ(runner.countCalls("exec"), 0u);
-  EXPECT_EQ(provider.unreachableSyncTarget(*config.find(config::ActionKind::Deploy, "api")),
+  runner.on({"ps", "status=paused"}, {answer(0, "gs-other-web\ngs-shop-api\n")});
+  const auto unreachable = provider.unreachableSyncTargets({config.find(config::ActionKind::Deploy, "api")});
+  ASSERT_EQ(unreachable.size(), 1u);
+  EXPECT_EQ(unreachable.at("api"),
             "container gs-shop-api is paused, so Mutagen cannot reach it; unpause it with `docker unpause "
             "gs-shop-api`, and its syncs go on by themselves");
 }
 
-TEST(LocalDockerProvider, ARunningContainerIsReachable) {
+// Running or not deployed (requireRunning says so, not this): no paused container of that name.
+TEST(LocalDockerProvider, AContainerThatIsNotPausedIsReachable) {
   auto config = loadFixture("container-spec");
   FakeRunner runner;
-  runner.on({"container", "inspect"},
-            {answer(0, R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":true,"Status":"running"},
-                         "Config":{"Image":"shop/api:1","Labels":{}}}])"),
-             answer(1, "", "Error: No such container: gs-shop-api")});
+  runner.on({"ps", "status=paused"}, {answer(0, "gs-shop-api-old\n")});
   LocalDockerProvider provider(config, runner);
-  const auto& api = *config.find(config::ActionKind::Deploy, "api");
-  EXPECT_EQ(provider.unreachableSyncTarget(api), "");
-  EXPECT_EQ(provider.unreachableSyncTarget(api), "");  // not deployed: requireRunning says so, not this
+  EXPECT_TRUE(provider.unreachableSyncTargets({config.find(config::ActionKind::Deploy, "api")}).empty());
+  EXPECT_EQ(runner.countCalls("ps"), 1u);
+  EXPECT_TRUE(provider.unreachableSyncTargets({}).empty());
+  EXPECT_EQ(runner.countCalls("ps"), 1u);  // nothing to ask about, nothing asked
 }
 
 TEST(AfterSyncLocalDocker, RestartRestartsTheRunningContainerAndChecksItKeepsRunning) {
