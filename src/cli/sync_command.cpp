@@ -160,12 +160,13 @@ void runStatus(Context& context, const std::vector<std::string>& names) {
     }
     return;
   }
-  // The daemon runs: a watcher its sessions rely on is started again if it died, as by every
-  // other command.
-  reviveWatcher(engine, project.name);
   auto reachability = checkReachability(context, names);
   mutagen::SessionClient client(*engine.mutagen);
-  const auto sessions = projectSessions(client, project.name, names);
+  const auto all = projectSessions(client, project.name, {});
+  // The daemon runs: a watcher its sessions rely on is started again if it died, as by every
+  // other command.
+  reviveWatcher(engine, project.name, all);
+  const auto sessions = names.empty() ? all : selectDeploySessions(all, names);
   const auto unreachable = unreachableDeploys(reachability, sessions);
   printSessions(context, sessions, watcherState(engine, sessions));
   if (!context.json())

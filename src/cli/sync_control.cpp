@@ -61,12 +61,16 @@ std::string pausedAdvice(const mutagen::SessionStatus& session) {
 std::vector<mutagen::SessionStatus> projectSessions(const mutagen::SessionClient& client, const std::string& project,
                                                     const std::vector<std::string>& deploys) {
   auto sessions = client.list(mutagen::projectSelector(project));
-  if (deploys.empty()) return sessions;
+  return deploys.empty() ? sessions : selectDeploySessions(sessions, deploys);
+}
+
+std::vector<mutagen::SessionStatus> selectDeploySessions(const std::vector<mutagen::SessionStatus>& sessions,
+                                                         const std::vector<std::string>& deploys) {
   std::vector<mutagen::SessionStatus> selected;
-  for (auto& session : sessions) {
+  for (const auto& session : sessions) {
     auto it = session.labels.find(sync::kDeployLabel);
     if (it != session.labels.end() && std::find(deploys.begin(), deploys.end(), it->second) != deploys.end())
-      selected.push_back(std::move(session));
+      selected.push_back(session);
   }
   return selected;
 }

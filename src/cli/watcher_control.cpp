@@ -1,5 +1,6 @@
 #include "gardensync/cli/watcher_control.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <spdlog/spdlog.h>
@@ -38,6 +39,10 @@ bool anyReliesOnWatcher(const Engine& engine, const std::string& project) {
   return false;
 }
 
+void warnCannotStart(const Error& e) {
+  spdlog::warn("cannot start the file watcher: {}{}", e.what(), e.hint().empty() ? "" : " — " + e.hint());
+}
+
 void startFor(const Engine& engine, const std::string& project) {
   const int pid = watch::startWatcher({util::selfExecutable(), engine.dataDir.path, engine.tool.binary, project});
   spdlog::info("file watcher running (pid {}); its log is {}", pid, watch::watcherLogPath(engine.dataDir.path).string());
@@ -58,15 +63,28 @@ void refreshWatcher(const Engine& engine, const std::string& project, bool sessi
   startFor(engine, project);
 }
 
-void reviveWatcher(const Engine& engine, const std::string& project) {
+void reviveWatcher(const Engine& engine, const std::string& project,
+                   const std::vector<mutagen::SessionStatus>& projectSessions) {
   if (watch::runningWatcher(engine.dataDir.path)) return;
+  if (std::none_of(projectSessions.begin(), projectSessions.end(), reliesOnWatcher)) return;
   try {
-    if (!anyReliesOnWatcher(engine, project)) return;
     if (watch::watcherDied(engine.dataDir.path)) spdlog::warn("the file watcher had stopped (killed?); starting it again");
     startFor(engine, project);
   } catch (const Error& e) {
-    spdlog::warn("cannot start the file watcher: {}{}", e.what(), e.hint().empty() ? "" : " — " + e.hint());
+    warnCannotStart(e);
   }
+}
+
+void reviveWatcher(const Engine& engine, const std::string& project) {
+  if (watch::runningWatcher(engine.dataDir.path)) return;
+  std::vector<mutagen::SessionStatus> watched;
+  try {
+    watched = mutagen::SessionClient(*engine.mutagen).list(watch::watchedSelector(project));
+  } catch (const Error& e) {
+    warnCannotStart(e);
+    return;
+  }
+  reviveWatcher(engine, project, watched);
 }
 
 WatcherState watcherState(const Engine& engine, const std::vector<mutagen::SessionStatus>& sessions) {

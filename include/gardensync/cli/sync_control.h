@@ -55,5 +55,8 @@ std::string pausedAdvice(const mutagen::SessionStatus& session);
 // The project's sessions, optionally only those of `deploys`.
 std::vector<mutagen::SessionStatus> projectSessions(const mutagen::SessionClient& client, const std::string& project,
                                                     const std::vector<std::string>& deploys);
+// Those of `sessions` that belong to one of `deploys`.
+std::vector<mutagen::SessionStatus> selectDeploySessions(const std::vector<mutagen::SessionStatus>& sessions,
+                                                         const std::vector<std::string>& deploys);
 
 }  // namespace gardensync::cli

@@ -27,6 +27,10 @@ void refreshWatcher(const Engine& engine, const std::string& project, bool sessi
 // Starts the watcher when it does not run (it died, or the daemon was stopped) and sessions rely
 // on it. A failure is logged, not thrown: the command itself should still run.
 void reviveWatcher(const Engine& engine, const std::string& project);
+// The same, deciding from `projectSessions` (all of the project's, just listed) rather than asking
+// Mutagen again.
+void reviveWatcher(const Engine& engine, const std::string& project,
+                   const std::vector<mutagen::SessionStatus>& projectSessions);
 
 struct WatcherState {
   std::vector<std::string> sessions;  // names of the sessions that rely on it
