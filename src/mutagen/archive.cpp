@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "gardensync/util/error.h"
+#include "gardensync/util/shared_library.h"
 
 namespace gardensync::mutagen {
 
@@ -27,8 +28,51 @@ namespace {
 constexpr std::string_view kRefusedHint =
     "the archive is damaged or not what it claims to be; download it again from a trusted source";
 
+// The libarchive functions used here, loaded on the first extraction (util/shared_library.h).
+// The soname is libarchive's since 2012.
+struct ArchiveApi {
+  decltype(&archive_read_new) readNew;
+  decltype(&archive_read_free) readFree;
+  decltype(&archive_read_support_filter_gzip) readSupportFilterGzip;
+  decltype(&archive_read_support_format_tar) readSupportFormatTar;
+  decltype(&archive_read_open_filename) readOpenFilename;
+  decltype(&archive_read_next_header) readNextHeader;
+  decltype(&archive_read_data) readData;
+  decltype(&archive_error_string) errorString;
+  decltype(&archive_entry_pathname) entryPathname;
+  decltype(&archive_entry_filetype) entryFiletype;
+  decltype(&archive_entry_hardlink) entryHardlink;
+  decltype(&archive_entry_symlink) entrySymlink;
+  decltype(&archive_entry_size_is_set) entrySizeIsSet;
+  decltype(&archive_entry_size) entrySize;
+  decltype(&archive_entry_perm) entryPerm;
+};
+
+const ArchiveApi& archiveApi() {
+  static const ArchiveApi api = [] {
+    const util::SharedLibrary library("libarchive.so.13", "libarchive13", "unpacking Mutagen");
+    return ArchiveApi{
+        library.function<decltype(&archive_read_new)>("archive_read_new"),
+        library.function<decltype(&archive_read_free)>("archive_read_free"),
+        library.function<decltype(&archive_read_support_filter_gzip)>("archive_read_support_filter_gzip"),
+        library.function<decltype(&archive_read_support_format_tar)>("archive_read_support_format_tar"),
+        library.function<decltype(&archive_read_open_filename)>("archive_read_open_filename"),
+        library.function<decltype(&archive_read_next_header)>("archive_read_next_header"),
+        library.function<decltype(&archive_read_data)>("archive_read_data"),
+        library.function<decltype(&archive_error_string)>("archive_error_string"),
+        library.function<decltype(&archive_entry_pathname)>("archive_entry_pathname"),
+        library.function<decltype(&archive_entry_filetype)>("archive_entry_filetype"),
+        library.function<decltype(&archive_entry_hardlink)>("archive_entry_hardlink"),
+        library.function<decltype(&archive_entry_symlink)>("archive_entry_symlink"),
+        library.function<decltype(&archive_entry_size_is_set)>("archive_entry_size_is_set"),
+        library.function<decltype(&archive_entry_size)>("archive_entry_size"),
+        library.function<decltype(&archive_entry_perm)>("archive_entry_perm")};
+  }();
+  return api;
+}
+
 struct ReaderDeleter {
-  void operator()(archive* reader) const { archive_read_free(reader); }
+  void operator()(archive* reader) const { archiveApi().readFree(reader); }
 };
 using ArchiveReader = std::unique_ptr<archive, ReaderDeleter>;
 
@@ -64,7 +108,7 @@ struct Extraction {
 }
 
 [[noreturn]] void readFailure(const Extraction& x, std::string_view entry) {
-  const char* reason = archive_error_string(x.reader);
+  const char* reason = archiveApi().errorString(x.reader);
   const std::string where = entry.empty() ? "" : fmt::format(" at entry '{}'", entry);
   throw Error(fmt::format("cannot read archive {}{}: {}", x.archivePath.string(), where,
                           reason ? reason : "unknown error"),
@@ -158,14 +202,15 @@ void writeAll(int fd, const fs::path& path, const char* data, size_t size) {
 }
 
 void writeRegularFile(Extraction& x, std::string_view name, const fs::path& target, archive_entry* entry) {
-  if (archive_entry_size_is_set(entry)) checkEntrySize(x, name, static_cast<uint64_t>(archive_entry_size(entry)));
+  if (archiveApi().entrySizeIsSet(entry))
+    checkEntrySize(x, name, static_cast<uint64_t>(archiveApi().entrySize(entry)));
   // O_EXCL|O_NOFOLLOW: never reuse or follow something already there.
   UniqueFd fd(::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (fd.get() < 0) writeFailure(target, errno);
   uint64_t entryBytes = 0;
   char buffer[1 << 16];
   for (;;) {
-    const la_ssize_t size = archive_read_data(x.reader, buffer, sizeof buffer);
+    const la_ssize_t size = archiveApi().readData(x.reader, buffer, sizeof buffer);
     if (size == 0) break;
     if (size < 0) readFailure(x, name);
     // The header's size can lie (sparse entries expand), so count what actually arrives.
@@ -176,7 +221,7 @@ void writeRegularFile(Extraction& x, std::string_view name, const fs::path& targ
   }
   // Keep the executable bits (the mutagen CLI needs them); drop setuid/setgid/sticky and write
   // access for others, and keep the owner able to replace the file.
-  const mode_t mode = (archive_entry_perm(entry) & 0755) | 0600;
+  const mode_t mode = (archiveApi().entryPerm(entry) & 0755) | 0600;
   if (::fchmod(fd.get(), mode) != 0) writeFailure(target, errno);
   if (::close(fd.release()) != 0) writeFailure(target, errno);
 }
@@ -200,19 +245,19 @@ void writeHardLink(const Extraction& x, std::string_view name, const fs::path& t
 
 void writeSymlink(const Extraction& x, std::string_view name, const fs::path& relative, const fs::path& target,
                   archive_entry* entry) {
-  const char* linkTarget = archive_entry_symlink(entry);
+  const char* linkTarget = archiveApi().entrySymlink(entry);
   checkSymlinkTarget(x, name, relative, linkTarget ? linkTarget : "");
   if (::symlink(linkTarget, target.c_str()) != 0) writeFailure(target, errno);
 }
 
 void extractEntry(Extraction& x, archive_entry* entry) {
-  const char* rawName = archive_entry_pathname(entry);
+  const char* rawName = archiveApi().entryPathname(entry);
   const std::string name = rawName ? rawName : "";
   if (++x.entries > x.limits.maxEntries)
     refuse(x, name, fmt::format("is beyond the limit of {} entries", x.limits.maxEntries));
   const fs::path relative = checkedRelativePath(x, name);
-  const mode_t type = archive_entry_filetype(entry);
-  const char* hardLink = archive_entry_hardlink(entry);
+  const mode_t type = archiveApi().entryFiletype(entry);
+  const char* hardLink = archiveApi().entryHardlink(entry);
   if (relative.empty()) {
     if (type == AE_IFDIR && !hardLink) return;  // the archive's own root, "./"
     refuse(x, name, "has an empty path");
@@ -243,12 +288,12 @@ void requireEmptyDirectory(const fs::path& destination) {
 }
 
 ArchiveReader openReader(const fs::path& archivePath) {
-  ArchiveReader reader(archive_read_new());
+  ArchiveReader reader(archiveApi().readNew());
   if (!reader) throw Error("cannot initialise libarchive");
-  archive_read_support_filter_gzip(reader.get());
-  archive_read_support_format_tar(reader.get());
-  if (archive_read_open_filename(reader.get(), archivePath.c_str(), 1 << 16) != ARCHIVE_OK) {
-    const char* reason = archive_error_string(reader.get());
+  archiveApi().readSupportFilterGzip(reader.get());
+  archiveApi().readSupportFormatTar(reader.get());
+  if (archiveApi().readOpenFilename(reader.get(), archivePath.c_str(), 1 << 16) != ARCHIVE_OK) {
+    const char* reason = archiveApi().errorString(reader.get());
     throw Error(fmt::format("cannot open archive {}: {}", archivePath.string(), reason ? reason : "unknown error"),
                 std::string(kRefusedHint));
   }
@@ -265,7 +310,7 @@ std::vector<fs::path> extractArchive(const fs::path& archivePath, const fs::path
   x.reader = reader.get();
   for (;;) {
     archive_entry* entry = nullptr;
-    const int status = archive_read_next_header(reader.get(), &entry);
+    const int status = archiveApi().readNextHeader(reader.get(), &entry);
     if (status == ARCHIVE_EOF) break;
     if (status < ARCHIVE_WARN) readFailure(x, "");
     extractEntry(x, entry);

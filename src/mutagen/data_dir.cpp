@@ -68,10 +68,12 @@ void ensurePrivateDir(const fs::path& dir) {
                 "fix its permissions (it should be mode 0700 and yours)");
 }
 
-// Replaces `link` with a symlink to `target` atomically (rename over the old link).
+// Replaces `link` with a symlink to `target` atomically (rename over the old link), unless it
+// already is one: every command passes here, read-only ones included.
 void pointLink(const fs::path& link, const fs::path& target) {
-  const fs::path temp = link.parent_path() / (".tmp-" + link.filename().string());
   std::error_code ec;
+  if (fs::is_symlink(fs::symlink_status(link, ec)) && fs::read_symlink(link, ec) == target && !ec) return;
+  const fs::path temp = link.parent_path() / (".tmp-" + link.filename().string());
   fs::remove(temp, ec);
   fs::create_directory_symlink(target, temp, ec);
   if (!ec) fs::rename(temp, link, ec);

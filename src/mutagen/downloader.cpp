@@ -16,6 +16,7 @@
 
 #include "gardensync/util/error.h"
 #include "gardensync/util/hash.h"
+#include "gardensync/util/shared_library.h"
 #include "gardensync/util/text.h"
 
 namespace gardensync::mutagen {
@@ -31,18 +32,38 @@ constexpr std::string_view kServerHint = "the server is failing; try again later
 constexpr std::string_view kTlsHint =
     "if a proxy re-signs TLS traffic, point CURL_CA_BUNDLE or SSL_CERT_FILE at its CA bundle";
 
+// The libcurl functions used here, loaded on the first download (util/shared_library.h). The
+// soname is libcurl's since 2006.
+struct CurlApi {
+  decltype(&curl_global_init) globalInit;
+  decltype(&curl_easy_init) easyInit;
+  decltype(&curl_easy_setopt) easySetopt;
+  decltype(&curl_easy_perform) easyPerform;
+  decltype(&curl_easy_getinfo) easyGetinfo;
+  decltype(&curl_easy_strerror) easyStrerror;
+  decltype(&curl_easy_cleanup) easyCleanup;
+};
+
 // curl_global_init is not thread-safe on every libcurl build; a function-local static runs it
 // exactly once. It is never cleaned up: the process keeps libcurl until it exits.
-void initCurlOnce() {
-  static const bool initialized = [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw Error("cannot initialise libcurl");
-    return true;
+const CurlApi& curlApi() {
+  static const CurlApi api = [] {
+    const util::SharedLibrary library("libcurl.so.4", "libcurl4", "downloading Mutagen");
+    const CurlApi loaded{library.function<decltype(&curl_global_init)>("curl_global_init"),
+                         library.function<decltype(&curl_easy_init)>("curl_easy_init"),
+                         library.function<decltype(&curl_easy_setopt)>("curl_easy_setopt"),
+                         library.function<decltype(&curl_easy_perform)>("curl_easy_perform"),
+                         library.function<decltype(&curl_easy_getinfo)>("curl_easy_getinfo"),
+                         library.function<decltype(&curl_easy_strerror)>("curl_easy_strerror"),
+                         library.function<decltype(&curl_easy_cleanup)>("curl_easy_cleanup")};
+    if (loaded.globalInit(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw Error("cannot initialise libcurl");
+    return loaded;
   }();
-  (void)initialized;
+  return api;
 }
 
 struct CurlDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+  void operator()(CURL* handle) const { curlApi().easyCleanup(handle); }
 };
 using CurlHandle = std::unique_ptr<CURL, CurlDeleter>;
 
@@ -158,8 +179,8 @@ int onProgress(void* userdata, curl_off_t total, curl_off_t now, curl_off_t, cur
 
 template <typename T>
 void setOption(CURL* curl, CURLoption option, T value) {
-  if (const CURLcode code = curl_easy_setopt(curl, option, value); code != CURLE_OK)
-    throw Error(fmt::format("cannot configure libcurl: {}", curl_easy_strerror(code)));
+  if (const CURLcode code = curlApi().easySetopt(curl, option, value); code != CURLE_OK)
+    throw Error(fmt::format("cannot configure libcurl: {}", curlApi().easyStrerror(code)));
 }
 
 // libcurl reads the proxy variables itself but, unlike the curl tool, ignores the CA variables;
@@ -249,7 +270,7 @@ std::string_view hintFor(CURLcode code) {
 
 Failure httpFailure(CURL* curl) {
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curlApi().easyGetinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   const bool retryable = status >= 500 || status == 429 || status == 408;
   return {fmt::format("HTTP {}", status), retryable ? kServerHint : kUrlHint, retryable};
 }
@@ -260,11 +281,11 @@ std::optional<Failure> classify(CURL* curl, CURLcode code, const char* errorText
   if (transfer.sinkFailed) return Failure{transfer.sink.failure(), "free some disk space and try again", false};
   if (code == CURLE_HTTP_RETURNED_ERROR) return httpFailure(curl);
   if (code != CURLE_OK)
-    return Failure{*errorText ? errorText : curl_easy_strerror(code), hintFor(code), isTransient(code)};
+    return Failure{*errorText ? errorText : curlApi().easyStrerror(code), hintFor(code), isTransient(code)};
   // libcurl reports a connection closed before Content-Length as CURLE_PARTIAL_FILE; this catches
   // any other way a body could come up short.
   curl_off_t announced = -1;
-  curl_easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+  curlApi().easyGetinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
   if (announced >= 0 && static_cast<uint64_t>(announced) != transfer.received)
     return Failure{fmt::format("body truncated: received {} of {} bytes", transfer.received, announced),
                    kNetworkHint, true};
@@ -272,11 +293,11 @@ std::optional<Failure> classify(CURL* curl, CURLcode code, const char* errorText
 }
 
 std::optional<Failure> runAttempt(const std::string& url, const DownloadOptions& options, Transfer& transfer) {
-  CurlHandle curl(curl_easy_init());
+  CurlHandle curl(curlApi().easyInit());
   if (!curl) throw Error("cannot initialise libcurl");
   char errorText[CURL_ERROR_SIZE] = "";
   configure(curl.get(), url, options, transfer, errorText);
-  const CURLcode code = curl_easy_perform(curl.get());
+  const CURLcode code = curlApi().easyPerform(curl.get());
   if (transfer.callbackError) std::rethrow_exception(transfer.callbackError);
   return classify(curl.get(), code, errorText, transfer);
 }
@@ -287,7 +308,7 @@ std::string formatDelay(std::chrono::milliseconds delay) {
 }
 
 DownloadResult fetch(const std::string& url, BodySink& sink, const DownloadOptions& options) {
-  initCurlOnce();
+  curlApi();  // loads libcurl, or says why it cannot, before any attempt
   const int attempts = std::max(1, options.attempts);
   std::chrono::milliseconds backoff = options.firstBackoff;
   for (int attempt = 1;; ++attempt) {

@@ -229,14 +229,17 @@ void LocalDockerProvider::checkStarted(const std::vector<DeployPlan>& plans, con
 }
 
 std::vector<DeployState> LocalDockerProvider::describe(const std::vector<const config::Action*>& deploys) const {
-  std::vector<DeployState> states;
-  for (const config::Action* deploy : deploys) {
-    DeployState state;
-    state.deploy = deploy->name;
-    state.resource = containerOf(*deploy);
+  std::vector<DeployState> states(deploys.size());
+  // One docker inspect per Deploy, side by side.
+  util::runAllInParallel(deploys.size(), kParallelContainerChecks, [&](size_t i) {
+    DeployState& state = states[i];
+    state.deploy = deploys[i]->name;
+    state.resource = containerOf(*deploys[i]);
     if (auto info = docker_.inspectContainer(state.resource); info && belongsToThisCheckout(*info, config_.project.root)) {
       state.running = info->running;
-      state.state = info->running ? "running"
+      // Docker counts a paused container as running, but nothing in it runs, syncs included.
+      state.state = info->state == "paused" ? "paused"
+                    : info->running        ? "running"
                     : info->state == "exited" ? fmt::format("exited (code {})", info->exitCode)
                                               : info->state;
       state.image = info->image;
@@ -244,8 +247,7 @@ std::vector<DeployState> LocalDockerProvider::describe(const std::vector<const c
     } else {
       state.state = info ? "deployed by another checkout" : "not deployed";
     }
-    states.push_back(state);
-  }
+  });
   return states;
 }
 

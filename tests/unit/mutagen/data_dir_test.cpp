@@ -1,6 +1,7 @@
 #include "gardensync/mutagen/data_dir.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -125,7 +126,12 @@ TEST(DataDir, OneLinkPerDataDirectoryPlusLatest) {
   writeFileWithParents(links / "notes.txt", "a user's file stays");
 
   const auto prepared = prepareDataDir(root, home, "/usr/bin/mutagen");
+  struct stat before {};
+  ASSERT_EQ(::lstat((links / "latest").c_str(), &before), 0);
   const auto again = prepareDataDir(root, home, "/usr/bin/mutagen");
+  struct stat after {};
+  ASSERT_EQ(::lstat((links / "latest").c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);  // a link that is right is left alone, not made again
   EXPECT_EQ(prepared.link, again.link);
   EXPECT_EQ(prepared.link, links / prepared.path.filename());
   std::vector<std::string> names;

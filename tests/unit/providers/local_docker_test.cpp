@@ -137,6 +137,7 @@ TEST(LocalDockerProvider, APausedContainerIsNamedAsUnreachableForItsSyncs) {
     EXPECT_EQ(e.hint(), "unpause it with `docker unpause gs-shop-api`, then run the command again");
   }
   EXPECT_EQ(runner.countCalls("exec"), 0u);
+  EXPECT_EQ(provider.describe({config.find(config::ActionKind::Deploy, "api")}).at(0).state, "paused");  // get status
   runner.on({"ps", "status=paused"}, {answer(0, "gs-other-web\ngs-shop-api\n")});
   const auto unreachable = provider.unreachableSyncTargets({config.find(config::ActionKind::Deploy, "api")});
   ASSERT_EQ(unreachable.size(), 1u);
