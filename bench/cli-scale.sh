@@ -61,8 +61,8 @@ GS_BIN=${BENCH_BIN:-$REPO/build/gardensync}
 RESULTS_DIR=$REPO/bench/results
 MIRROR_DIR=${BENCH_MIRROR_DIR:-$HOME/.cache/gardensync-dev/mirror}
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
 
 for tool in timeout flock awk sort mktemp; do
     command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found on PATH"
@@ -107,11 +107,6 @@ gsm() {
     env HOME="$GS_HOME" MUTAGEN_DATA_DIRECTORY="$data" MUTAGEN_DISABLE_AUTOSTART=1 \
         timeout "$limit" "$MUTAGEN" "$@" </dev/null
 }
-# raw SECONDS ARGS...: the same Mutagen binary on its own daemon.
-raw() {
-    local limit=$1; shift
-    env HOME="$RAW_HOME" MUTAGEN_DATA_DIRECTORY="$RAW_DATA" timeout "$limit" "$MUTAGEN" "$@" </dev/null
-}
 
 cleanup() {
     local rc=$? root
@@ -122,20 +117,13 @@ cleanup() {
         gs "$root" 120 --yes cleanup deploy >>"$WORK/cleanup.log" 2>&1
         gs "$root" 60 util mutagen daemon stop >>"$WORK/cleanup.log" 2>&1
     done
-    if [[ $RAW_DAEMON -eq 1 ]]; then
-        raw 60 sync terminate --all >>"$WORK/cleanup.log" 2>&1
-        raw 60 daemon stop >>"$WORK/cleanup.log" 2>&1
-    fi
+    bench_stop_raw_daemon
     if [[ ${#RAW_CONTAINERS[@]} -gt 0 ]]; then
         timeout 120 docker rm -f "${RAW_CONTAINERS[@]}" >/dev/null 2>&1 </dev/null
     fi
-    if [[ $rc -ne 0 && -s "$WORK/cleanup.log" ]]; then sed 's/^/  cleanup: /' "$WORK/cleanup.log" >&2; fi
-    rm -rf -- "$WORK"
-    exit "$rc"
+    bench_cleanup_end "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_trap_cleanup
 
 # Containers of an earlier run that was killed before its cleanup.
 if [[ $NEEDS_DOCKER -eq 1 ]]; then
@@ -185,7 +173,7 @@ summarize() {   # summarize KEY: fills P50/P95/PMAX[KEY] from SAMPLES[KEY]
 # --- Mutagen: the binary gardensync installed, read from a project's helper script -------------
 find_mutagen() {   # find_mutagen PROJECT_ROOT
     local helper=$1/.garden/mutagen/latest/mutagen.sh
-    MUTAGEN=$(sed -n "s/^exec '\\(.*\\)' \"\\\$@\"\$/\\1/p" "$helper" 2>/dev/null || true)
+    MUTAGEN=$(bench_mutagen_of "$helper")
     [[ -n "$MUTAGEN" && -x "$MUTAGEN" ]] || die "cannot find the Mutagen binary gardensync installed (looked at $helper)"
     MUTAGEN_VERSION=$(raw 30 version)
 }

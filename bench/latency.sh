@@ -39,8 +39,8 @@ GS_BIN=$REPO/build/gardensync
 RESULTS_DIR=$REPO/bench/results
 MIRROR_DIR=${BENCH_MIRROR_DIR:-$HOME/.cache/gardensync-dev/mirror}
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
 
 for tool in docker timeout flock awk sort mktemp; do
     command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found on PATH"
@@ -71,10 +71,6 @@ gs() {
         HOME="$GS_HOME" XDG_CACHE_HOME="$GS_CACHE" GARDENSYNC_MUTAGEN_MIRROR="file://$MIRROR_DIR" \
         timeout "$limit" "$GS_BIN" --root "$GS_PROJECT" "$@" </dev/null
 }
-raw() {
-    local limit=$1; shift
-    env HOME="$RAW_HOME" MUTAGEN_DATA_DIRECTORY="$RAW_DATA" timeout "$limit" "$MUTAGEN" "$@" </dev/null
-}
 
 cleanup() {
     local rc=$?
@@ -83,18 +79,11 @@ cleanup() {
     log "cleaning up"
     if [[ $GS_DEPLOYED -eq 1 ]]; then gs 120 --yes cleanup deploy >>"$WORK/cleanup.log" 2>&1; fi
     if [[ -d "$GS_HOME/.gardensync" ]]; then gs 60 util mutagen daemon stop >>"$WORK/cleanup.log" 2>&1; fi
-    if [[ $RAW_DAEMON -eq 1 ]]; then
-        raw 60 sync terminate --all >>"$WORK/cleanup.log" 2>&1
-        raw 60 daemon stop >>"$WORK/cleanup.log" 2>&1
-    fi
+    bench_stop_raw_daemon
     timeout 60 docker rm -f "$RAW_CONTAINER" "$GS_CONTAINER" >/dev/null 2>&1 </dev/null
-    if [[ $rc -ne 0 && -s "$WORK/cleanup.log" ]]; then sed 's/^/  cleanup: /' "$WORK/cleanup.log" >&2; fi
-    rm -rf -- "$WORK"
-    exit "$rc"
+    bench_cleanup_end "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_trap_cleanup
 
 for c in "$RAW_CONTAINER" "$GS_CONTAINER"; do
     if timeout 20 docker container inspect "$c" >/dev/null 2>&1 </dev/null; then
@@ -159,7 +148,7 @@ if ! gs 600 --yes deploy --sync='*' --detach >"$WORK/gs-deploy.log" 2>&1; then
     die "gardensync deploy failed"
 fi
 HELPER=$GS_PROJECT/.garden/mutagen/latest/mutagen.sh
-MUTAGEN=$(sed -n "s/^exec '\\(.*\\)' \"\\\$@\"\$/\\1/p" "$HELPER" 2>/dev/null || true)
+MUTAGEN=$(bench_mutagen_of "$HELPER")
 [[ -n "$MUTAGEN" && -x "$MUTAGEN" ]] || die "cannot find the Mutagen binary gardensync installed (looked at $HELPER)"
 MUTAGEN_VERSION=$(raw 30 version)
 GS_DATA=$(cd "$GS_PROJECT/.garden/mutagen/latest" && pwd -P)

@@ -45,8 +45,8 @@ RESULTS_DIR=$REPO/bench/results
 MIRROR_DIR=${BENCH_MIRROR_DIR:-$HOME/.cache/gardensync-dev/mirror}
 POOL_REL=${POOL_SUBDIR:+$POOL_SUBDIR/}   # "pool/" or ""
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
 
 for tool in docker timeout flock awk sort mktemp; do
     command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found on PATH"
@@ -90,10 +90,6 @@ gs() {
         timeout "$limit" "$GS_BIN" --root "$GS_PROJECT" "$@" </dev/null
 }
 # The same Mutagen binary against a separate daemon (own data dir).
-raw() {
-    local limit=$1; shift
-    env HOME="$RAW_HOME" MUTAGEN_DATA_DIRECTORY="$RAW_DATA" timeout "$limit" "$MUTAGEN" "$@" </dev/null
-}
 
 cleanup() {
     local rc=$?
@@ -106,21 +102,14 @@ cleanup() {
     if [[ -d "$GS_HOME/.gardensync" ]]; then
         gs 60 util mutagen daemon stop >>"$WORK/cleanup.log" 2>&1
     fi
-    if [[ $RAW_DAEMON -eq 1 ]]; then
-        raw 60 sync terminate --all >>"$WORK/cleanup.log" 2>&1
-        raw 60 daemon stop >>"$WORK/cleanup.log" 2>&1 || log "raw Mutagen daemon stop failed"
-    fi
+    bench_stop_raw_daemon
     local c
     for c in "$RAW_CONTAINER" "$CP_CONTAINER" "$GS_CONTAINER"; do
         timeout 60 docker rm -f "$c" >/dev/null 2>&1 </dev/null
     done
-    if [[ $rc -ne 0 && -s "$WORK/cleanup.log" ]]; then sed 's/^/  cleanup: /' "$WORK/cleanup.log" >&2; fi
-    rm -rf -- "$WORK"
-    exit "$rc"
+    bench_cleanup_end "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_trap_cleanup
 
 # Leftovers of a run that was killed with SIGKILL (these names are ours).
 for c in "$RAW_CONTAINER" "$CP_CONTAINER" "$GS_CONTAINER"; do
@@ -221,7 +210,7 @@ fi
 
 # (b) raw Mutagen: the binary gardensync installed, read from its helper script.
 HELPER=$GS_PROJECT/.garden/mutagen/latest/mutagen.sh
-MUTAGEN=$(sed -n "s/^exec '\\(.*\\)' \"\\\$@\"\$/\\1/p" "$HELPER" 2>/dev/null || true)
+MUTAGEN=$(bench_mutagen_of "$HELPER")
 [[ -n "$MUTAGEN" && -x "$MUTAGEN" ]] || MUTAGEN=$GS_CACHE/gardensync/mutagen/0.18.1/mutagen
 [[ -x "$MUTAGEN" ]] || die "cannot find the Mutagen binary gardensync installed (looked at $HELPER)"
 MUTAGEN_VERSION=$(raw 30 version)

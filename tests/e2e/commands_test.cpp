@@ -5,9 +5,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <mutex>
-#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -107,25 +104,10 @@ TEST(Commands, LogsPrintsAndFollowsTheContainersOutput) {
 
   // -f: once the first line is shown, the container prints another and stops; both arrive and
   // the command ends with the container.
-  std::vector<std::string> argv{GARDENSYNC_BINARY, "--root", project.root().string(), "logs", "-f", "web"};
-  util::ProcessOptions options;
-  options.environment.set = project.env();
-  options.timeout = 5min;
-  std::atomic<bool> triggered{false};
-  std::thread later;
-  std::mutex mutex;
-  std::string seen;
-  options.onStdout = [&](std::string_view chunk) {
-    const std::lock_guard lock(mutex);
-    seen.append(chunk);
-    if (contains(seen, "hello from web") && !triggered.exchange(true))
-      later = std::thread([&] {
-        project.exec("web", {"sh", "-c", "echo printed while following > /proc/1/fd/1"});
-        util::runProcess({"docker", "stop", project.container("web")});
-      });
-  };
-  auto follow = util::runProcess(argv, options);
-  if (later.joinable()) later.join();
+  auto follow = followLogs(project, "web", "hello from web", [&] {
+    project.exec("web", {"sh", "-c", "echo printed while following > /proc/1/fd/1"});
+    util::runProcess({"docker", "stop", project.container("web")});
+  });
   EXPECT_EQ(follow.exitCode, 0) << follow.stderrText;
   EXPECT_FALSE(follow.timedOut);
   EXPECT_TRUE(contains(follow.stdoutText, "hello from web\n")) << follow.stdoutText;

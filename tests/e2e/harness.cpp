@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -270,6 +271,29 @@ std::string sleepDeployYaml(const std::string& name, const std::string& syncPath
          "  command: [sh, -c, \"trap 'exit 0' TERM; mkdir -p /app; while true; do sleep 1; done\"]\n"
          "  sync:\n    paths:\n" +
          syncPathsYaml;
+}
+
+util::ProcessResult followLogs(Project& project, const std::string& deploy, const std::string& firstLine,
+                               const std::function<void()>& then, const std::string& stopAfter) {
+  std::vector<std::string> argv{GARDENSYNC_BINARY, "--root", project.root().string(), "logs", "-f", deploy};
+  util::ProcessOptions options;
+  options.environment.set = project.env();
+  options.timeout = 5min;
+  std::atomic<bool> triggered{false};
+  std::atomic<bool> arrived{false};
+  std::thread later;
+  std::mutex mutex;
+  std::string seen;
+  options.onStdout = [&](std::string_view chunk) {
+    const std::lock_guard lock(mutex);
+    seen.append(chunk);
+    if (!stopAfter.empty() && contains(seen, stopAfter)) arrived = true;
+    if (contains(seen, firstLine) && !triggered.exchange(true)) later = std::thread(then);
+  };
+  options.cancelled = [&] { return arrived.load(); };
+  auto result = util::runProcess(argv, options);
+  if (later.joinable()) later.join();
+  return result;
 }
 
 }  // namespace gardensync::e2e

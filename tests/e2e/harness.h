@@ -131,4 +131,10 @@ std::string projectYaml(const std::string& name, const std::string& providerYaml
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// Runs `gardensync logs -f <deploy>` in `project`. Once `firstLine` has been printed, `then` runs
+// in a thread of its own (to make the workload print more, or end it); once `stopAfter` (when not
+// empty) has been printed too, the follower is told to stop, as Ctrl-C would.
+util::ProcessResult followLogs(Project& project, const std::string& deploy, const std::string& firstLine,
+                               const std::function<void()>& then, const std::string& stopAfter = "");
+
 }  // namespace gardensync::e2e

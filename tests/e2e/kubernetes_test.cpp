@@ -1,9 +1,7 @@
 // Syncing into Kubernetes pods: the real local cluster (scripts/local-cluster), the real kubectl
 // and helm, the real Mutagen through gardensync's kubectl-exec transport. Each test's project
 // deploys into a namespace of its own name.
-#include <atomic>
 #include <chrono>
-#include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -380,26 +378,10 @@ TEST(Kubernetes, LogsExecAndGetStatusReachThePod) {
 
   // logs -f: once the first line is shown the pod prints another; once that arrives the follower
   // is told to stop (SIGTERM, as Ctrl-C) and ends by itself.
-  std::vector<std::string> argv{GARDENSYNC_BINARY, "--root", project.root().string(), "logs", "-f", "web"};
-  util::ProcessOptions options;
-  options.environment.set = project.env();
-  options.timeout = 5min;
-  std::atomic<bool> triggered{false};
-  std::atomic<bool> arrived{false};
-  std::thread later;
-  std::mutex mutex;
-  std::string seen;
-  options.onStdout = [&](std::string_view chunk) {
-    const std::lock_guard lock(mutex);
-    seen.append(chunk);
-    if (contains(seen, "printed while following\n")) arrived = true;
-    if (contains(seen, "hello from the pod") && !triggered.exchange(true))
-      later = std::thread(
-          [&] { project.execIn(workload, "web", {"sh", "-c", "echo printed while following > /proc/1/fd/1"}); });
-  };
-  options.cancelled = [&] { return arrived.load(); };
-  auto follow = util::runProcess(argv, options);
-  if (later.joinable()) later.join();
+  auto follow = followLogs(
+      project, "web", "hello from the pod",
+      [&] { project.execIn(workload, "web", {"sh", "-c", "echo printed while following > /proc/1/fd/1"}); },
+      "printed while following\n");
   EXPECT_TRUE(follow.cancelled) << follow.stdoutText << follow.stderrText;
   EXPECT_FALSE(follow.timedOut);
   EXPECT_EQ(follow.signal, 0) << follow.stderrText;  // it exited on its own, not killed
