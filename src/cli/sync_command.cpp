@@ -48,10 +48,11 @@ std::string watcherLine(const WatcherState& watcher) {
   if (watcher.sessions.empty())
     return "File watcher: not used; Mutagen watches these syncs' files itself (changes can take up to 10 s).";
   if (watcher.pid)
-    return fmt::format("File watcher: running (pid {}) for {}; local changes are synced as soon as they settle.",
+    return fmt::format("File watcher: running (pid {}) for {}; changes are synced as soon as they settle.",
                        *watcher.pid, names);
-  return fmt::format("File watcher: NOT RUNNING; local changes of {} are not synced until it runs again. Any "
-                     "gardensync command starts it (e.g. `gardensync sync status`).",
+  return fmt::format("File watcher: NOT RUNNING; local changes of {} are not synced, and changes in their "
+                     "containers wait for Mutagen's rescan, until it runs again. Any gardensync command starts it "
+                     "(e.g. `gardensync sync status`).",
                      names);
 }
 

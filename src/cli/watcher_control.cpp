@@ -11,6 +11,7 @@
 #include "gardensync/util/process.h"
 #include "gardensync/util/text.h"
 #include "gardensync/watch/watch_loop.h"
+#include "gardensync/watch/watched_sides.h"
 #include "gardensync/watch/watcher_process.h"
 
 namespace gardensync::cli {
@@ -25,10 +26,7 @@ bool watcherWanted() {
   return !(text == "off" || text == "0" || text == "false" || text == "no");
 }
 
-bool reliesOnWatcher(const mutagen::SessionStatus& session) {
-  auto it = session.labels.find(sync::kWatcherLabel);
-  return it != session.labels.end() && it->second == "on" && session.alpha.protocol == "local";
-}
+bool reliesOnWatcher(const mutagen::SessionStatus& session) { return watch::servedByWatcher(session); }
 
 namespace {
 

@@ -40,6 +40,10 @@ std::string specHash(const PlannedSession& session) {
   nlohmann::json spec = toJson(session);
   spec.erase("labels");
   spec.erase("name");
+  // Whether the watcher serves the session is part of it: turning the watcher on or off replaces
+  // the sessions it concerns, the reverse ones included.
+  if (auto watcher = session.labels.find(kWatcherLabel); watcher != session.labels.end())
+    spec["watcher"] = watcher->second;
   return util::sha256Hex(spec.dump()).substr(0, 16);
 }
 
@@ -87,7 +91,7 @@ std::vector<PlannedSession> planSessions(const ProjectConfig& config, const std:
       session.labels = {{kProjectLabel, config.project.name},
                         {kDeployLabel, deploy->name},
                         {kGardenModeLabel, session.gardenMode},
-                        {kWatcherLabel, session.localWatcher ? "on" : "off"}};
+                        {kWatcherLabel, session.localWatcher || (options.watcher && localSideReceives(path.mode)) ? "on" : "off"}};
       session.labels[kSpecHashLabel] = specHash(session);
       sessions.push_back(std::move(session));
     }

@@ -256,8 +256,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
 
   // Feed stdin without blocking: a child that never reads must not hang us.
   std::string_view pending = options.stdinData ? std::string_view(*options.stdinData) : std::string_view();
-  if (pending.empty()) in.write.reset();
-  else ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
+  if (pending.empty() && !options.holdStdin) in.write.reset();
+  else if (!pending.empty()) ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
 
   ProcessResult result;
   const bool hasDeadline = options.timeout.count() > 0;
@@ -268,7 +268,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
     std::vector<pollfd> fds;
     if (outOpen) fds.push_back({out.read.get(), POLLIN, 0});
     if (errOpen) fds.push_back({err.read.get(), POLLIN, 0});
-    if (in.write.get() >= 0) fds.push_back({in.write.get(), POLLOUT, 0});
+    if (in.write.get() >= 0 && !pending.empty()) fds.push_back({in.write.get(), POLLOUT, 0});
     // Wakes up now and then even without a deadline: a terminating signal may be delivered to
     // another thread, and must still reach this child.
     int waitMs = 250;
@@ -296,7 +296,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
         ssize_t n = ::write(fd.fd, pending.data(), pending.size());
         if (n > 0) pending.remove_prefix(static_cast<size_t>(n));
         if (n < 0 && errno != EAGAIN) pending = {};
-        if (pending.empty()) in.write.reset();
+        if (pending.empty() && !options.holdStdin) in.write.reset();
         continue;
       }
       ssize_t n = ::read(fd.fd, buffer, sizeof buffer);

@@ -1,9 +1,15 @@
 #include "gardensync/watch/watch_loop.h"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include <fmt/format.h>
@@ -11,10 +17,13 @@
 #include "gardensync/mutagen/session_args.h"
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/error.h"
+#include "gardensync/watch/container_watch.h"
 #include "gardensync/watch/inotify_tree.h"
+#include "gardensync/watch/watched_sides.h"
 
 namespace gardensync::watch {
 
+namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
@@ -23,28 +32,52 @@ namespace {
 // limit), the watcher flushes at least this often, so it is never slower than Mutagen alone.
 constexpr std::chrono::milliseconds kDegradedSafetyInterval = 10s;
 
-// Waits up to `duration` for `fd` (or just sleeps when fd < 0), waking early to check `stop`.
-void waitFor(int fd, std::chrono::milliseconds duration, const std::function<bool()>& stop) {
+// Waits up to `duration` for one of `fds` to be readable (negative ones are left out), waking
+// early to check `stop`.
+void waitFor(std::vector<int> fds, std::chrono::milliseconds duration, const std::function<bool()>& stop) {
+  std::vector<pollfd> entries;
+  for (int fd : fds)
+    if (fd >= 0) entries.push_back({fd, POLLIN, 0});
   const auto until = Clock::now() + duration;
   while (!stop()) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
     if (left.count() <= 0) return;
-    struct pollfd entry {fd, POLLIN, 0};
     // A bounded wait, so a stop request that lands between stop() and poll() is seen in time.
-    const int ready = ::poll(fd >= 0 ? &entry : nullptr, fd >= 0 ? 1 : 0,
-                             static_cast<int>(std::min<long long>(left.count(), 1000)));
+    const int ready = ::poll(entries.data(), entries.size(), static_cast<int>(std::min<long long>(left.count(), 1000)));
     if (ready > 0) return;
   }
 }
 
+// The pipe the container watches write to when they have something: the loop polls its end.
+struct WakePipe {
+  int read = -1, write = -1;
+  WakePipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
+      throw Error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+    read = fds[0];
+    write = fds[1];
+  }
+  ~WakePipe() {
+    ::close(read);
+    ::close(write);
+  }
+  WakePipe(const WakePipe&) = delete;
+  WakePipe& operator=(const WakePipe&) = delete;
+  void drain() const {
+    char buffer[256];
+    while (::read(read, buffer, sizeof buffer) > 0) {
+    }
+  }
+};
+
 std::vector<mutagen::SessionStatus> watchedSessions(const mutagen::SessionClient& client, const std::string& project) {
   std::vector<mutagen::SessionStatus> result;
   for (auto& session : client.list(watchedSelector(project))) {
-    // Only a local alpha is gardensync's to watch. Paused and halted sessions are watched too:
-    // their flushes fail until they are resumed (the Kubernetes transport pauses sessions while
-    // it swaps a replaced pod), and then they need the watcher again.
-    if (session.alpha.protocol != "local" || session.alpha.path.empty()) continue;
-    result.push_back(std::move(session));
+    // Paused and halted sessions are watched too: their flushes fail until they are resumed (the
+    // Kubernetes transport pauses sessions while it swaps a replaced pod), and then they need the
+    // watcher again.
+    if (servedByWatcher(session)) result.push_back(std::move(session));
   }
   return result;
 }
@@ -109,7 +142,7 @@ void runWatchLoop(const mutagen::SessionClient& client, const WatchOptions& opti
       // Most often the daemon is down; the next gardensync command starts it again.
       if (lastListError != e.what()) note(fmt::format("cannot list the sessions (retrying): {}", e.what()));
       lastListError = e.what();
-      waitFor(-1, retryAfter, options.stopRequested);
+      waitFor({}, retryAfter, options.stopRequested);
       retryAfter = std::min<std::chrono::seconds>(retryAfter * 2, 30s);
       continue;
     }
@@ -120,8 +153,18 @@ void runWatchLoop(const mutagen::SessionClient& client, const WatchOptions& opti
 
     InotifyTree tree;
     std::vector<std::string> ids;
+    const WakePipe wake;
+    const fs::path program = containerWatchProgram();
+    std::vector<std::unique_ptr<ContainerWatch>> containers(sessions.size());
     for (size_t i = 0; i < sessions.size(); ++i) {
-      tree.addRoot(i, sessions[i].alpha.path, IgnoreMatcher(sessions[i].ignores));
+      if (watchesLocalSide(sessions[i])) tree.addRoot(i, sessions[i].alpha.path, IgnoreMatcher(sessions[i].ignores));
+      if (auto side = watchedContainerSide(sessions[i])) {
+        if (fs::exists(program))
+          containers[i] = std::make_unique<ContainerWatch>(*side, sessions[i].ignores, program, wake.write);
+        else
+          note(fmt::format("{} is missing: changes inside container {} reach {} only at Mutagen's next rescan",
+                           program.string(), side->container, sessions[i].name));
+      }
       ids.push_back(sessions[i].identifier);
     }
     DebounceSettings settings = options.debounce;
@@ -143,19 +186,35 @@ void runWatchLoop(const mutagen::SessionClient& client, const WatchOptions& opti
     flush(client, ids, failures, note);
 
     Debouncer debouncer(sessions.size(), Clock::now(), settings);
+    std::vector<bool> containerChanged(sessions.size(), false);  // since the session's last cycle
     bool relist = false;
     while (!relist && !options.stopRequested()) {
       const auto deadline = debouncer.nextDeadline();
       auto wait = std::chrono::milliseconds(60000);
       if (deadline)
         wait = std::max(0ms, std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now())));
-      waitFor(tree.fd(), wait, options.stopRequested);
+      waitFor({tree.fd(), wake.read}, wait, options.stopRequested);
+      wake.drain();
       const auto now = Clock::now();
       for (const auto& event : tree.read()) debouncer.record(event.session, event.change, now);
+      for (size_t i = 0; i < containers.size(); ++i) {
+        if (!containers[i]) continue;
+        for (const auto& text : containers[i]->takeNotes()) note(text);
+        if (containers[i]->takeChanges()) {
+          debouncer.record(i, Change::Write, now);
+          containerChanged[i] = true;
+        }
+      }
       const auto due = debouncer.takeDue(now);
       if (due.empty()) continue;
       std::vector<std::string> flushIds;
-      for (size_t index : due) flushIds.push_back(ids[index]);
+      std::string fromContainers;
+      for (size_t index : due) {
+        flushIds.push_back(ids[index]);
+        if (containerChanged[index]) fromContainers += (fromContainers.empty() ? "" : ", ") + sessions[index].name;
+        containerChanged[index] = false;
+      }
+      if (!fromContainers.empty()) note(fmt::format("changes in the containers of {}: asking for a cycle", fromContainers));
       if (!flush(client, flushIds, failures, note)) relist = sessionsChanged(client, options.project, ids);
     }
   }

@@ -4,8 +4,10 @@
 // the session before the container loses a file, and the watcher's life follows the sessions'.
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -222,6 +224,61 @@ TEST(Watcher, TurnedOffMutagenWatchesByItselfAndNoWatcherRuns) {
   // Mutagen's own polling picks the change up (within its 10 s interval).
   project.write("src/a.txt", "polled");
   EXPECT_TRUE(arrives([&] { return project.catIn("app", "/app/src/a.txt") == "polled"; }));
+}
+
+std::string watcherLog(const Project& project) {
+  std::ifstream in(dataDir(project) / "watcher.log");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The helper processes running in the Deploy's container.
+std::string helpersIn(Project& project) {
+  auto run = project.exec("app", {"sh", "-c", "cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '"});
+  std::string found;
+  std::istringstream words(run.out);
+  for (std::string word; words >> word;)
+    if (contains(word, ".gardensync-container-watch-")) found += word + "\n";
+  return found;
+}
+
+// A change inside the container, to a file in a folder nobody touched, starts a cycle at once:
+// the watcher runs a helper in the container for the two-way and reverse sessions (not for the
+// one-way one) and asks Mutagen for a cycle of the session that changed.
+TEST(Watcher, ChangesInsideTheContainerAreNoticedByAHelperThere) {
+  Project project("e2e-watch-container");
+  project.env()["GARDENSYNC_WATCHER_SAFETY_FLUSH"] = "0";
+  project.write("project.garden.yml", projectYaml(project.name()));
+  project.write("garden.yml", sleepDeployYaml("app", "      - source: src\n        target: /app/src\n"
+                                                     "        mode: two-way-safe\n"
+                                                     "        exclude: [\"*.tmp\"]\n"
+                                                     "      - source: logs\n        target: /app/logs\n"
+                                                     "        mode: one-way-replica-reverse\n"
+                                                     "      - source: site\n        target: /app/site\n"
+                                                     "        mode: one-way-replica\n"));
+  project.write("src/deep/er/old.txt", "old");
+  project.write("site/index.html", "hi");
+  ASSERT_EQ(project.gardensync({"deploy", "--sync=*", "--yes"}).exitCode, 0);
+  auto state = status(project);
+  EXPECT_EQ(state["watcher"]["running"], true);
+  EXPECT_EQ(state["watcher"]["sessions"], (nlohmann::json{"app-0", "app-1", "app-2"}));
+  ASSERT_TRUE(arrives([&] { return contains(watcherLog(project), "/app/src: watching its changes"); }))
+      << watcherLog(project);
+  EXPECT_TRUE(arrives([&] { return contains(watcherLog(project), "/app/logs: watching its changes"); }));
+  EXPECT_FALSE(contains(watcherLog(project), "/app/site:"));  // one-way: nothing comes back from there
+  const std::string helpers = helpersIn(project);
+  EXPECT_EQ(std::count(helpers.begin(), helpers.end(), '\n'), 2) << helpers;  // app-0 and app-1
+
+  ASSERT_EQ(project.exec("app", {"sh", "-c", "echo new > /app/src/deep/er/new.txt && echo line > /app/logs/app.log"})
+                .exitCode,
+            0);
+  EXPECT_TRUE(arrives([&] { return project.read("src/deep/er/new.txt") == "new\n"; }));
+  EXPECT_TRUE(arrives([&] { return project.read("logs/app.log") == "line\n"; }));
+  EXPECT_TRUE(arrives([&] { return contains(watcherLog(project), "changes in the containers of app-"); }))
+      << watcherLog(project);
+
+  // The helpers end with the watcher.
+  ASSERT_EQ(project.gardensync({"sync", "stop"}).exitCode, 0);
+  EXPECT_TRUE(arrives([&] { return helpersIn(project).empty(); })) << helpersIn(project);
 }
 
 // `rm -rf src/*` of 5,000 files must reach Mutagen as one change: its root-emptied check then

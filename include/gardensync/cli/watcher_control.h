@@ -16,7 +16,8 @@ namespace gardensync::cli {
 // False when GARDENSYNC_WATCHER is "off", "0", "false" or "no", and on systems other than Linux.
 bool watcherWanted();
 
-// Whether `session` relies on the watcher for its local changes.
+// Whether `session` relies on the watcher: for its local changes, or for quick notice of those in
+// its container (watch/watched_sides.h).
 bool reliesOnWatcher(const mutagen::SessionStatus& session);
 
 // Stops the watcher when no session of `project` relies on it; otherwise starts it, or replaces a

@@ -23,8 +23,9 @@ inline constexpr const char* kSpecHashLabel = "gardensync.io/spec-hash";
 inline constexpr const char* kProjectRootLabel = "gardensync.io/project-root";
 // The Garden mode, so `sync status` can tell source from target without the config.
 inline constexpr const char* kGardenModeLabel = "gardensync.io/garden-mode";
-// "on" when gardensync's watcher, not Mutagen, notices changes on the local side (see
-// localWatcher below); "off" otherwise.
+// "on" when the project's watcher serves the session (watch/watched_sides.h): it notices changes
+// on the local side instead of Mutagen (localWatcher below), or, where the local side receives
+// (two-way and reverse modes), changes in the container sooner than Mutagen's rescan there.
 inline constexpr const char* kWatcherLabel = "gardensync.io/watcher";
 
 struct PlannedSession {

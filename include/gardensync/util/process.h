@@ -25,6 +25,9 @@ struct ProcessOptions {
   std::optional<std::filesystem::path> workingDirectory;
   std::chrono::milliseconds timeout{std::chrono::minutes(2)};  // 0: none
   std::optional<std::string> stdinData;                         // piped to the child, then closed
+  // Keeps the child's stdin open, with nothing written to it, until the call returns: a child
+  // that ends when its input ends (`docker exec -i`) lives no longer than its caller.
+  bool holdStdin = false;
   // Called with each chunk of stdout as it arrives (output is still captured).
   std::function<void(std::string_view)> onStdout;
   std::function<void(std::string_view)> onStderr;

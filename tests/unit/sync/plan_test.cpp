@@ -118,8 +118,9 @@ TEST(Plan, LabelsIdentifyProjectDeployAndSpec) {
 }
 
 // gardensync's watcher serves the local side where it is the source: every mode but the reverse
-// ones. Turned off, no session relies on it, and the spec hash differs so sessions are replaced.
-TEST(Plan, TheLocalWatcherServesEveryModeButTheReverseOnes) {
+// ones; and every session whose local side receives (it watches the container side there).
+// Turned off, no session relies on it, and the spec hash differs so sessions are replaced.
+TEST(Plan, TheWatcherServesTheLocalSideOfEveryModeButTheReverseOnesAndTheContainerWhereItSends) {
   auto config = loadFixture("errors/all-modes");
   auto on = planSessions(config, selectSyncDeploys(config, {"*"}), testEndpoint, {true});
   auto off = planSessions(config, selectSyncDeploys(config, {"*"}), testEndpoint, {false});
@@ -127,10 +128,10 @@ TEST(Plan, TheLocalWatcherServesEveryModeButTheReverseOnes) {
   for (size_t i = 0; i < on.size(); ++i) {
     SCOPED_TRACE(i);
     EXPECT_EQ(on[i].localWatcher, !on[i].containerIsAlpha);
-    EXPECT_EQ(on[i].labels.at(kWatcherLabel), on[i].localWatcher ? "on" : "off");
+    EXPECT_EQ(on[i].labels.at(kWatcherLabel), "on");  // every mode has a side it watches
     EXPECT_FALSE(off[i].localWatcher);
     EXPECT_EQ(off[i].labels.at(kWatcherLabel), "off");
-    EXPECT_EQ(on[i].labels.at(kSpecHashLabel) == off[i].labels.at(kSpecHashLabel), on[i].containerIsAlpha);
+    EXPECT_NE(on[i].labels.at(kSpecHashLabel), off[i].labels.at(kSpecHashLabel));
   }
 }
 

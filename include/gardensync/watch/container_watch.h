@@ -1,0 +1,53 @@
+// The container side of the project's watcher: for one session, copies the static helper
+// gardensync-container-watch (src/container_watch/main.cpp, installed next to gardensync) into
+// the container and runs it there with `docker exec -i`, on a thread of its own. Each line the
+// helper prints is a burst of changes; the watch loop then asks Mutagen for a cycle, as it does
+// for local changes. When the helper ends (the container stopped or was replaced) it is started
+// again a few seconds later; meanwhile Mutagen's own rescan of the container still runs.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gardensync/watch/watched_sides.h"
+
+namespace gardensync::watch {
+
+// Where gardensync-container-watch is: next to the running gardensync.
+std::filesystem::path containerWatchProgram();
+
+class ContainerWatch {
+public:
+  // `wakeFd` is written to (one byte) whenever changes arrive, so a poll() on it wakes up.
+  ContainerWatch(ContainerSide side, std::vector<std::string> ignores, std::filesystem::path program, int wakeFd);
+  ~ContainerWatch();  // stops the helper and waits for the thread
+  ContainerWatch(const ContainerWatch&) = delete;
+  ContainerWatch& operator=(const ContainerWatch&) = delete;
+
+  // Whether changes arrived since the last call.
+  bool takeChanges() { return changed_.exchange(false); }
+  // What happened since the last call, for the watcher's log.
+  std::vector<std::string> takeNotes();
+
+private:
+  void run();
+  void runHelperOnce();  // copies the helper in, runs it until it ends or stop_
+  void note(std::string text);
+
+  ContainerSide side_;
+  std::vector<std::string> ignores_;
+  std::filesystem::path program_;
+  int wakeFd_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> changed_{false};
+  std::mutex mutex_;
+  std::vector<std::string> notes_;
+  std::string lastNote_;
+  std::thread thread_;
+};
+
+}  // namespace gardensync::watch

@@ -1,0 +1,101 @@
+#include "gardensync/watch/container_watch.h"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "gardensync/util/process.h"
+#include "gardensync/util/text.h"
+
+namespace gardensync::watch {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Inside the container: the root folder, which `docker cp` can always write to (it does not go
+// through the container's user), named by version so that an older helper is never run.
+const std::string kInContainerPath = std::string("/.gardensync-container-watch-") + GARDENSYNC_VERSION;
+
+// How long to wait before starting a helper again that ended or could not start.
+constexpr auto kRetryAfter = 5s;
+
+}  // namespace
+
+fs::path containerWatchProgram() { return util::selfExecutable().parent_path() / "gardensync-container-watch"; }
+
+ContainerWatch::ContainerWatch(ContainerSide side, std::vector<std::string> ignores, fs::path program, int wakeFd)
+    : side_(std::move(side)), ignores_(std::move(ignores)), program_(std::move(program)), wakeFd_(wakeFd) {
+  thread_ = std::thread([this] { run(); });
+}
+
+ContainerWatch::~ContainerWatch() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+std::vector<std::string> ContainerWatch::takeNotes() {
+  const std::lock_guard lock(mutex_);
+  return std::exchange(notes_, {});
+}
+
+void ContainerWatch::note(std::string text) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (text == lastNote_) return;  // a container that stays stopped is said once, not every retry
+    lastNote_ = text;
+    notes_.push_back(fmt::format("container {}:{}: {}", side_.container, side_.path, text));
+  }
+  const char byte = 0;
+  (void)!::write(wakeFd_, &byte, 1);
+}
+
+void ContainerWatch::run() {
+  while (!stop_) {
+    runHelperOnce();
+    for (auto waited = 0ms; waited < kRetryAfter && !stop_; waited += 100ms) std::this_thread::sleep_for(100ms);
+  }
+}
+
+void ContainerWatch::runHelperOnce() {
+  util::ProcessOptions copyOptions;
+  copyOptions.timeout = 60s;
+  const auto copy = util::runProcess({"docker", "cp", program_.string(), side_.container + ":" + kInContainerPath},
+                                     copyOptions);
+  if (!copy.ok()) {
+    note(fmt::format("cannot copy {} into it, so its changes wait for Mutagen's rescan: {}", program_.string(),
+                     util::trimEnd(copy.stderrText)));
+    return;
+  }
+  std::vector<std::string> argv{"docker", "exec", "-i", side_.container, kInContainerPath, side_.path};
+  for (const auto& pattern : ignores_) argv.insert(argv.end(), {"--ignore", pattern});
+  util::ProcessOptions options;
+  options.timeout = 0ms;
+  options.holdStdin = true;
+  options.cancelled = [this] { return stop_.load(); };
+  std::string partial;
+  options.onStdout = [&](std::string_view chunk) {
+    partial.append(chunk);
+    for (size_t end; (end = partial.find('\n')) != std::string::npos; partial.erase(0, end + 1)) {
+      const std::string line = partial.substr(0, end);
+      if (line == "change") {
+        changed_ = true;
+        const char byte = 1;
+        (void)!::write(wakeFd_, &byte, 1);
+      } else if (line.rfind("watching ", 0) == 0) {
+        note("watching its changes (" + line.substr(9) + " folder(s) watched, unwatchable)");
+      }
+    }
+  };
+  const auto result = util::runProcess(argv, options);
+  if (!stop_)
+    note(fmt::format("the helper ended ({}); starting it again in {} s",
+                     result.exitCode >= 0 ? fmt::format("exit {}: {}", result.exitCode, util::trimEnd(result.stderrText))
+                                          : "killed",
+                     std::chrono::duration_cast<std::chrono::seconds>(kRetryAfter).count()));
+}
+
+}  // namespace gardensync::watch

@@ -1,0 +1,37 @@
+#include "gardensync/watch/watched_sides.h"
+
+#include "gardensync/config/sync_mode.h"
+#include "gardensync/sync/mode_mapping.h"
+#include "gardensync/sync/plan.h"
+
+namespace gardensync::watch {
+
+namespace {
+
+bool labelled(const mutagen::SessionStatus& session) {
+  auto it = session.labels.find(sync::kWatcherLabel);
+  return it != session.labels.end() && it->second == "on";
+}
+
+}  // namespace
+
+bool watchesLocalSide(const mutagen::SessionStatus& session) {
+  return labelled(session) && session.alpha.protocol == "local" && !session.alpha.path.empty();
+}
+
+std::optional<ContainerSide> watchedContainerSide(const mutagen::SessionStatus& session) {
+  if (!labelled(session)) return std::nullopt;
+  auto mode = session.labels.find(sync::kGardenModeLabel);
+  if (mode == session.labels.end()) return std::nullopt;
+  const auto parsed = config::parseSyncMode(mode->second);
+  if (!parsed || !sync::localSideReceives(*parsed)) return std::nullopt;
+  const auto& container = sync::toMutagen(*parsed).containerIsAlpha ? session.alpha : session.beta;
+  if (container.protocol != "docker" || container.host.empty() || container.path.empty()) return std::nullopt;
+  return ContainerSide{container.host, container.path};
+}
+
+bool servedByWatcher(const mutagen::SessionStatus& session) {
+  return watchesLocalSide(session) || watchedContainerSide(session).has_value();
+}
+
+}  // namespace gardensync::watch
