@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# bench/latency.sh — write-to-visible latency of local edits in a 5,000-file tree, and idle CPU,
-# for gardensync (with its file watcher) and raw Mutagen with default settings, in the same run.
+# bench/latency.sh — write-to-visible latency of edits in a 5,000-file tree, and idle CPU, for
+# gardensync (with its file watcher) and raw Mutagen with default settings, in the same run.
+# BENCH_DIRECTION=to-container (the default): local edits, one-way-replica syncs, seen by a probe
+# in the container. BENCH_DIRECTION=to-local: edits inside the container, two-way-safe syncs,
+# seen locally.
 #
 #   gardensync   a temp Garden project deployed with `gardensync deploy --sync=* --detach`
 #   raw-mutagen  the same Mutagen binary, its own daemon, `mutagen sync create` with defaults
@@ -11,10 +14,12 @@
 # every 5 ms), so no `docker exec` start-up is counted. It reports p50/p95/max and ratios,
 # writes bench/results/<UTC time>-latency.json and .md, and never passes or fails on timing.
 #
-# Environment: BENCH_EDITS (20 per kind and variant), BENCH_JITTER_MS (10000), BENCH_IDLE_S (60),
-# BENCH_SEED, BENCH_MIRROR_DIR (~/.cache/gardensync-dev/mirror).
+# Environment: BENCH_DIRECTION (to-container), BENCH_EDITS (20 per kind and variant),
+# BENCH_JITTER_MS (10000), BENCH_IDLE_S (60), BENCH_SEED, BENCH_MIRROR_DIR
+# (~/.cache/gardensync-dev/mirror).
 set -euo pipefail
 
+DIRECTION=${BENCH_DIRECTION:-to-container}
 EDITS=${BENCH_EDITS:-20}
 # Before each cold edit: a random pause, so edits land at any moment of Mutagen's 10 s polling
 # cycle rather than in step with it.
@@ -29,6 +34,11 @@ GS_CONTAINER=gs-bench-lat-app
 RAW_CONTAINER=bench-lat-raw
 TARGET=/app/src
 
+case $DIRECTION in
+    to-container) MODE=one-way-replica ;;
+    to-local) MODE=two-way-safe ;;
+    *) echo "bench: BENCH_DIRECTION must be to-container or to-local" >&2; exit 2 ;;
+esac
 [[ "$EDITS" =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_EDITS must be a positive integer" >&2; exit 2; }
 [[ "$JITTER_MS" =~ ^[0-9]+$ ]] || { echo "bench: BENCH_JITTER_MS must be a non-negative integer" >&2; exit 2; }
 [[ "$IDLE_S" =~ ^[0-9]+$ ]] || { echo "bench: BENCH_IDLE_S must be a non-negative integer" >&2; exit 2; }
@@ -127,7 +137,7 @@ name: bench-lat
 environments:
   - name: local
 EOF
-cat >"$GS_PROJECT/garden.yml" <<'EOF'
+cat >"$GS_PROJECT/garden.yml" <<EOF
 kind: Deploy
 name: app
 type: container
@@ -138,7 +148,7 @@ spec:
     paths:
       - source: src
         target: /app/src
-        mode: one-way-replica
+        mode: $MODE
 EOF
 
 log "deploying with gardensync"
@@ -157,7 +167,7 @@ log "starting raw Mutagen ($MUTAGEN_VERSION) with default settings"
 timeout 60 docker run -d --name "$RAW_CONTAINER" --network none "$IMAGE" sh -c "$KEEPALIVE" >/dev/null </dev/null
 RAW_DAEMON=1
 raw 60 daemon start >"$WORK/raw-daemon.log" 2>&1 || { cat "$WORK/raw-daemon.log" >&2; die "mutagen daemon start failed"; }
-raw 300 sync create --no-global-configuration --name bench-raw --mode one-way-replica \
+raw 300 sync create --no-global-configuration --name bench-raw --mode "$MODE" \
     "$RAW_SRC" "docker://$RAW_CONTAINER$TARGET" >"$WORK/raw-create.log" 2>&1 ||
     { cat "$WORK/raw-create.log" >&2; die "mutagen sync create failed"; }
 raw 300 sync flush bench-raw >>"$WORK/raw-create.log" 2>&1 || { cat "$WORK/raw-create.log" >&2; die "mutagen sync flush failed"; }
@@ -192,6 +202,31 @@ measure() {
     fi
     wait "$probe_pid" 2>/dev/null || true
 }
+
+# measure_to_local CONTAINER LOCAL_FILE CONTAINER_FILE: the other way. A shell already running in
+# the container (`docker exec -i`, started and ready before the timing) writes the token on
+# request; the latency runs from just before the request to the moment the local file, checked
+# every 5 ms, holds it.
+measure_to_local() {
+    local c=$1 file=$2 target=$3 token line start deadline
+    token="tok-$RANDOM$RANDOM-$EPOCHREALTIME"
+    TIMED_OUT=0
+    coproc WRITER {
+        timeout $((TIMEOUT_S + 10)) docker exec -i "$c" sh -c \
+            'echo ready; read -r path token; printf "%s\n" "$token" > "$path"; echo written' 2>/dev/null
+    }
+    local writer_pid=$WRITER_PID
+    if ! read -r -t 20 line <&"${WRITER[0]}" || [[ $line != ready ]]; then die "the writer in $c did not start"; fi
+    now; start=$NOW; deadline=$((start + TIMEOUT_S * 1000))
+    printf '%s %s\n' "$target" "$token" >&"${WRITER[1]}"
+    LAT=$((TIMEOUT_S * 1000)); TIMED_OUT=1
+    while now; [[ $NOW -lt $deadline ]]; do
+        if grep -qF "$token" "$file" 2>/dev/null; then LAT=$((NOW - start)); TIMED_OUT=0; break; fi
+        sleep 0.005
+    done
+    wait "$writer_pid" 2>/dev/null || true
+}
+if [[ $DIRECTION == to-local ]]; then measure() { measure_to_local "$@"; }; fi
 
 src_of() { case $1 in gs) echo "$GS_PROJECT/src" ;; raw) echo "$RAW_SRC" ;; esac; }
 container_of() { case $1 in gs) echo "$GS_CONTAINER" ;; raw) echo "$RAW_CONTAINER" ;; esac; }
@@ -276,11 +311,15 @@ for v in gs raw; do
 done
 mkdir -p "$RESULTS_DIR"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
-JSON=$RESULTS_DIR/$STAMP-latency.json
-MD=$RESULTS_DIR/$STAMP-latency.md
+JSON=$RESULTS_DIR/$STAMP-latency-$DIRECTION.json
+MD=$RESULTS_DIR/$STAMP-latency-$DIRECTION.md
 HOST="$(uname -sr), $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null), Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null </dev/null || echo unknown)"
 {
-    echo "### Local edit → visible in the container ($((DIRS * FILES_PER_DIR))-file tree, Mutagen $MUTAGEN_VERSION)"
+    if [[ $DIRECTION == to-local ]]; then
+        echo "### Edit inside the container → visible locally ($((DIRS * FILES_PER_DIR))-file tree, $MODE, Mutagen $MUTAGEN_VERSION)"
+    else
+        echo "### Local edit → visible in the container ($((DIRS * FILES_PER_DIR))-file tree, $MODE, Mutagen $MUTAGEN_VERSION)"
+    fi
     echo
     echo "$EDITS cold and $EDITS hot edits per variant; idle CPU over ${IDLE_S} s. Machine: $HOST."
     echo
@@ -295,8 +334,8 @@ json_arr() { local a; a=$(tr -s ' ' <<<"$1" | sed 's/^ //; s/ $//; s/ /, /g'); p
 json_num() { [[ "$1" == - ]] && printf null || printf '%s' "$1"; }
 {
     printf '{\n  "date": "%s",\n  "host": "%s",\n  "mutagen": "%s",\n' "$STAMP" "${HOST//\"/}" "$MUTAGEN_VERSION"
-    printf '  "settings": {"edits": %d, "files": %d, "jitter_ms": %d, "idle_s": %d, "timeout_s": %d},\n' \
-        "$EDITS" $((DIRS * FILES_PER_DIR)) "$JITTER_MS" "$IDLE_S" "$TIMEOUT_S"
+    printf '  "settings": {"direction": "%s", "mode": "%s", "edits": %d, "files": %d, "jitter_ms": %d, "idle_s": %d, "timeout_s": %d},\n' \
+        "$DIRECTION" "$MODE" "$EDITS" $((DIRS * FILES_PER_DIR)) "$JITTER_MS" "$IDLE_S" "$TIMEOUT_S"
     printf '  "variants": {\n'
     for v in gs raw; do
         printf '    "%s": {"cold_ms": %s, "hot_ms": %s, "cold": {"p50": %s, "p95": %s, "max": %s}, "hot": {"p50": %s, "p95": %s, "max": %s}, "timeouts": %d, "idle_cpu_ms": %s}%s\n' \
