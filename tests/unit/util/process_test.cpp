@@ -36,6 +36,20 @@ TEST(Process, FeedsStdin) {
   EXPECT_EQ(std::stoi(result.stdoutText), 200000);
 }
 
+// Without data, stdin is closed at once, and a child that reads it ends; with holdStdin it stays
+// open until the call ends (here: cancelled once the child said it is waiting).
+TEST(Process, HoldsStdinOpenUntilTheCallEnds) {
+  EXPECT_EQ(runProcess({"sh", "-c", "cat; echo ended"}).stdoutText, "ended\n");
+  ProcessOptions options;
+  options.holdStdin = true;
+  bool waiting = false;
+  options.onStdout = [&](std::string_view chunk) { waiting = waiting || chunk.find("waiting") != std::string_view::npos; };
+  options.cancelled = [&] { return waiting; };
+  ProcessResult result = runProcess({"sh", "-c", "echo waiting; cat; echo ended"}, options);
+  EXPECT_TRUE(result.cancelled);
+  EXPECT_EQ(result.stdoutText, "waiting\n");
+}
+
 TEST(Process, TimesOut) {
   ProcessOptions options;
   options.timeout = 300ms;
