@@ -55,13 +55,26 @@ int main(int argc, char** argv) {
   try {
     watch::InotifyTree tree;
     tree.addRoot(0, argv[1], watch::IgnoreMatcher(ignores));
-    if (!say("watching " + std::to_string(tree.watchedFolders()) + " " + std::to_string(tree.failedFolders())))
-      return 0;
+    const auto announce = [&] {
+      return say("watching " + std::to_string(tree.watchedFolders()) + " " + std::to_string(tree.failedFolders()));
+    };
+    if (!announce()) return 0;
+    bool watching = tree.watchedFolders() > 0;
     while (true) {
       pollfd fds[2] = {{tree.fd(), POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-      if (::poll(fds, 2, -1) < 0) {
+      // While the root is not there (Mutagen creates it in its first cycle; a user may remove and
+      // recreate it), look for it twice a second.
+      const int ready = ::poll(fds, 2, watching ? -1 : 500);
+      if (ready < 0) {
         if (errno == EINTR) continue;
         throw Error(std::string("poll failed: ") + std::strerror(errno));
+      }
+      if (!watching) {
+        tree.rewatch();
+        if (tree.watchedFolders() > 0) {
+          watching = true;
+          if (!announce() || !say("change")) return 0;  // whatever it holds is new
+        }
       }
       if (fds[1].revents != 0) {  // input: only its end is expected
         char buffer[256];
@@ -73,6 +86,7 @@ int main(int argc, char** argv) {
       // them would find nothing to do.
       for (const auto& event : tree.read()) changed = changed || !event.byMutagen;
       if (changed && !say("change")) return 0;
+      watching = tree.watchedFolders() > 0;  // the root itself may have gone
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gardensync-container-watch: %s\n", e.what());

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <utility>
 
 #include <fmt/format.h>
@@ -21,8 +23,12 @@ namespace {
 // through the container's user), named by version so that an older helper is never run.
 const std::string kInContainerPath = std::string("/.gardensync-container-watch-") + GARDENSYNC_VERSION;
 
-// How long to wait before starting a helper again that ended or could not start.
+// How long to wait before starting a helper again that ended; doubled, up to a minute, while it
+// cannot start (a stopped container), so that such a container costs next to nothing.
 constexpr auto kRetryAfter = 5s;
+constexpr auto kLongestRetry = 60s;
+// A helper that ran at least this long had started.
+constexpr auto kStarted = 10s;
 
 }  // namespace
 
@@ -55,13 +61,18 @@ void ContainerWatch::note(std::string text) {
 }
 
 void ContainerWatch::run() {
+  std::chrono::milliseconds retry = kRetryAfter;
   while (!stop_) {
-    runHelperOnce();
-    for (auto waited = 0ms; waited < kRetryAfter && !stop_; waited += 100ms) std::this_thread::sleep_for(100ms);
+    const auto started = std::chrono::steady_clock::now();
+    runHelperOnce(retry);
+    retry = std::chrono::steady_clock::now() - started >= kStarted
+                ? std::chrono::milliseconds(kRetryAfter)
+                : std::min<std::chrono::milliseconds>(retry * 2, kLongestRetry);
+    for (auto waited = 0ms; waited < retry && !stop_; waited += 100ms) std::this_thread::sleep_for(100ms);
   }
 }
 
-void ContainerWatch::runHelperOnce() {
+void ContainerWatch::runHelperOnce(std::chrono::milliseconds retry) {
   util::ProcessOptions copyOptions;
   copyOptions.timeout = 60s;
   const auto copy = util::runProcess({"docker", "cp", program_.string(), side_.container + ":" + kInContainerPath},
@@ -86,17 +97,22 @@ void ContainerWatch::runHelperOnce() {
         changed_ = true;
         const char byte = 1;
         (void)!::write(wakeFd_, &byte, 1);
-      } else if (line.rfind("watching ", 0) == 0) {
-        note("watching its changes (" + line.substr(9) + " folder(s) watched, unwatchable)");
+      } else if (unsigned watched = 0, failed = 0; std::sscanf(line.c_str(), "watching %u %u", &watched, &failed) == 2) {
+        note(failed == 0 ? fmt::format("watching its changes ({} folders)", watched)
+                         : fmt::format("watching its changes ({} folders; {} could not be watched, raise "
+                                       "fs.inotify.max_user_watches)",
+                                       watched, failed));
       }
     }
   };
   const auto result = util::runProcess(argv, options);
   if (!stop_)
-    note(fmt::format("the helper ended ({}); starting it again in {} s",
+    note(fmt::format("the helper ended ({}); starting it again within {} s",
                      result.exitCode >= 0 ? fmt::format("exit {}: {}", result.exitCode, util::trimEnd(result.stderrText))
                                           : "killed",
-                     std::chrono::duration_cast<std::chrono::seconds>(kRetryAfter).count()));
+                     std::chrono::duration_cast<std::chrono::seconds>(std::min<std::chrono::milliseconds>(
+                                                                          retry * 2, kLongestRetry))
+                         .count()));
 }
 
 }  // namespace gardensync::watch

@@ -3,10 +3,12 @@
 // the container and runs it there with `docker exec -i`, on a thread of its own. Each line the
 // helper prints is a burst of changes; the watch loop then asks Mutagen for a cycle, as it does
 // for local changes. When the helper ends (the container stopped or was replaced) it is started
-// again a few seconds later; meanwhile Mutagen's own rescan of the container still runs.
+// again 5 s later, then less and less often (up to once a minute) while it cannot start;
+// meanwhile Mutagen's own rescan of the container still runs.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -35,7 +37,9 @@ public:
 
 private:
   void run();
-  void runHelperOnce();  // copies the helper in, runs it until it ends or stop_
+  // Copies the helper in and runs it until it ends or stop_; `retry` is the current wait after a
+  // failure, for the log.
+  void runHelperOnce(std::chrono::milliseconds retry);
   void note(std::string text);
 
   ContainerSide side_;
