@@ -1,5 +1,7 @@
 #include "gardensync/util/command_runner.h"
 
+#include "gardensync/util/docker_socket.h"
+
 namespace gardensync::util {
 
 ProcessResult CommandRunner::runChecked(const std::vector<std::string>& argv, const ProcessOptions& options,
@@ -11,6 +13,11 @@ ProcessResult CommandRunner::runChecked(const std::vector<std::string>& argv, co
 
 ProcessResult SystemRunner::run(const std::vector<std::string>& argv, const ProcessOptions& options) const {
   return runProcess(argv, options);
+}
+
+std::optional<std::string> SystemRunner::dockerEngineGet(const std::string& path) const {
+  const auto socket = localDockerSocket();
+  return socket ? util::dockerEngineGet(*socket, path) : std::nullopt;
 }
 
 const CommandRunner& systemRunner() {

@@ -4,6 +4,7 @@
 // build logic with a FakeCommandRunner. The real one is util::runProcess.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,16 @@ public:
   // Like run, but throws ToolError (command, exit code, stderr) unless it exits 0.
   ProcessResult runChecked(const std::vector<std::string>& argv, const ProcessOptions& options,
                            const std::string& what) const;
+  // The body of a GET on the local Docker Engine's API (util/docker_socket.h), or nullopt when
+  // that way is not open: the caller then runs the docker CLI. Scripted runners have none.
+  virtual std::optional<std::string> dockerEngineGet(const std::string&) const { return std::nullopt; }
 };
 
 // Runs real processes (util::runProcess).
 class SystemRunner : public CommandRunner {
 public:
   ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) const override;
+  std::optional<std::string> dockerEngineGet(const std::string& path) const override;
 };
 
 const CommandRunner& systemRunner();
