@@ -26,14 +26,12 @@ bool watcherWanted() {
   return !(text == "off" || text == "0" || text == "false" || text == "no");
 }
 
-bool reliesOnWatcher(const mutagen::SessionStatus& session) { return watch::servedByWatcher(session); }
-
 namespace {
 
 bool anyReliesOnWatcher(const Engine& engine, const std::string& project) {
   const mutagen::SessionClient client(*engine.mutagen);
   for (const auto& session : client.list(watch::watchedSelector(project)))
-    if (reliesOnWatcher(session)) return true;
+    if (watch::servedByWatcher(session)) return true;
   return false;
 }
 
@@ -64,7 +62,7 @@ void refreshWatcher(const Engine& engine, const std::string& project, bool sessi
 void reviveWatcher(const Engine& engine, const std::string& project,
                    const std::vector<mutagen::SessionStatus>& projectSessions) {
   if (watch::runningWatcher(engine.dataDir.path)) return;
-  if (std::none_of(projectSessions.begin(), projectSessions.end(), reliesOnWatcher)) return;
+  if (std::none_of(projectSessions.begin(), projectSessions.end(), watch::servedByWatcher)) return;
   try {
     if (watch::watcherDied(engine.dataDir.path)) spdlog::warn("the file watcher had stopped (killed?); starting it again");
     startFor(engine, project);
@@ -88,7 +86,7 @@ void reviveWatcher(const Engine& engine, const std::string& project) {
 WatcherState watcherState(const Engine& engine, const std::vector<mutagen::SessionStatus>& sessions) {
   WatcherState state;
   for (const auto& session : sessions)
-    if (reliesOnWatcher(session)) state.sessions.push_back(session.name);
+    if (watch::servedByWatcher(session)) state.sessions.push_back(session.name);
   state.pid = watch::runningWatcher(engine.dataDir.path);
   return state;
 }

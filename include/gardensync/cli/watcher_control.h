@@ -1,7 +1,8 @@
 // Keeping the project's watcher process (watch/) in step with its sessions: started or replaced
 // when sessions that rely on it were created, stopped when none is left, started again by any
-// command that finds it died. Sessions rely on it when they carry gardensync.io/watcher=on
-// (sync/plan.h); GARDENSYNC_WATCHER=off plans new sessions without it.
+// command that finds it died. Sessions rely on it when it serves one of their sides
+// (watch::servedByWatcher: label gardensync.io/watcher=on, sync/plan.h); GARDENSYNC_WATCHER=off
+// plans new sessions without it.
 #pragma once
 
 #include <optional>
@@ -15,10 +16,6 @@ namespace gardensync::cli {
 
 // False when GARDENSYNC_WATCHER is "off", "0", "false" or "no", and on systems other than Linux.
 bool watcherWanted();
-
-// Whether `session` relies on the watcher: for its local changes, or for quick notice of those in
-// its container (watch/watched_sides.h).
-bool reliesOnWatcher(const mutagen::SessionStatus& session);
 
 // Stops the watcher when no session of `project` relies on it; otherwise starts it, or replaces a
 // running one when `sessionsChanged` (it watches the folders of the sessions it found at start).
