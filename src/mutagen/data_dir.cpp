@@ -1,11 +1,8 @@
 #include "gardensync/mutagen/data_dir.h"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -15,6 +12,7 @@
 #include "gardensync/util/error.h"
 #include "gardensync/util/hash.h"
 #include "gardensync/util/process.h"
+#include "gardensync/util/unix_socket.h"
 
 namespace gardensync::mutagen {
 
@@ -28,17 +26,11 @@ fs::path dataDirFor(const fs::path& projectRoot, const fs::path& home) {
 fs::path daemonSocketPath(const fs::path& dataDir) { return dataDir / "daemon" / "daemon.sock"; }
 
 bool daemonSocketAccepts(const fs::path& dataDir) {
-  const std::string socketPath = daemonSocketPath(dataDir).string();
-  sockaddr_un address{};
-  if (socketPath.size() >= sizeof(address.sun_path)) return true;
-  if (!fs::exists(socketPath)) return false;
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return true;
-  address.sun_family = AF_UNIX;
-  std::memcpy(address.sun_path, socketPath.c_str(), socketPath.size() + 1);
-  const bool connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  bool couldNotTry = false;
+  const int fd = util::connectUnixSocket(daemonSocketPath(dataDir).string(), couldNotTry);
+  if (fd < 0) return couldNotTry;  // when in doubt, a daemon may be there
   ::close(fd);
-  return connected;
+  return true;
 }
 
 void checkSocketPathLength(const fs::path& dataDir) {

@@ -2,18 +2,17 @@
 
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "gardensync/util/text.h"
+#include "gardensync/util/unix_socket.h"
 
 namespace gardensync::util {
 
@@ -47,17 +46,13 @@ std::optional<std::string> localDockerSocket() {
 }
 
 std::optional<std::string> dockerEngineGet(const std::string& socketPath, const std::string& path, int timeoutMs) {
-  sockaddr_un address{};
-  if (socketPath.size() >= sizeof(address.sun_path)) return std::nullopt;
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  bool couldNotTry = false;
+  const int fd = connectUnixSocket(socketPath, couldNotTry);
   if (fd < 0) return std::nullopt;
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
-  address.sun_family = AF_UNIX;
-  std::memcpy(address.sun_path, socketPath.c_str(), socketPath.size() + 1);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) return std::nullopt;
   // HTTP/1.0: the Engine answers without chunking and closes the connection when done.
   const std::string request = "GET " + path + " HTTP/1.0\r\nHost: docker\r\n\r\n";
   if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
