@@ -11,6 +11,7 @@
 
 #include "gardensync/cli/after_sync.h"
 #include "gardensync/cli/engine.h"
+#include "gardensync/cli/initial_copies.h"
 #include "gardensync/cli/services.h"
 #include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/sync_control.h"
@@ -240,14 +241,17 @@ Deployment deployAndSync(Context& context, const providers::Provider& provider,
       provider.prepareSyncTargets(sessions, [&status](const std::string& line) { status.show(line); });
     }
     const std::vector<std::string> names(syncDeploys.begin(), syncDeploys.end());
+    std::vector<providers::InitialCopy> copies;
     auto summary = applySessions(client, config.project.name, names, sessions, running,
-                                 [&](const sync::PlannedSession& session) {
-                                   provider.beforeSessionCreate(session, engine->transport);
+                                 [&](const std::vector<sync::PlannedSession>& fresh) {
+                                   for (const auto& session : fresh) provider.beforeSessionCreate(session, engine->transport);
+                                   copies = copyInitialFiles(provider, fresh);
                                  });
     spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged,
                  summary.terminated + stale.size());
     refreshWatcher(*engine, config.project.name, summary.created + summary.terminated + stale.size() > 0);
     done.views = waitForInitialSync(client, config.project.name, summary.identifiers);
+    settleInitialCopies(client, config.project.name, copies);
   } else if (engine) {
     refreshWatcher(*engine, config.project.name, !stale.empty());
   }

@@ -10,6 +10,7 @@
 
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/engine.h"
+#include "gardensync/cli/initial_copies.h"
 #include "gardensync/cli/project_lock.h"
 #include "gardensync/cli/services.h"
 #include "gardensync/cli/sync_control.h"
@@ -279,12 +280,15 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
     stopSessions(context, engine, deployNames);
     running.clear();
   }
+  std::vector<providers::InitialCopy> copies;
   auto summary = applySessions(client, config.project.name, deployNames, planned, running,
-                               [&](const sync::PlannedSession& session) {
-                                 provider->beforeSessionCreate(session, engine.transport);
+                               [&](const std::vector<sync::PlannedSession>& fresh) {
+                                 for (const auto& session : fresh) provider->beforeSessionCreate(session, engine.transport);
+                                 copies = copyInitialFiles(*provider, fresh);
                                });
   refreshWatcher(engine, config.project.name, restart || summary.created + summary.terminated > 0);
   waitForInitialSync(client, config.project.name, summary.identifiers);
+  settleInitialCopies(client, config.project.name, copies);
   spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged, summary.terminated);
   const auto sessions = projectSessions(client, config.project.name, deployNames);
   printSessions(context, sessions, watcherState(engine, sessions));

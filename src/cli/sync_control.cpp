@@ -147,7 +147,7 @@ std::vector<std::string> createInParallel(const mutagen::SessionClient& client,
 ApplySummary applySessions(const mutagen::SessionClient& client, const std::string& project,
                            const std::vector<std::string>& deploys, const std::vector<sync::PlannedSession>& planned,
                            const std::vector<mutagen::SessionStatus>& running,
-                           const std::function<void(const sync::PlannedSession&)>& beforeCreate) {
+                           const std::function<void(const std::vector<sync::PlannedSession>&)>& beforeCreate) {
   const auto changes = mutagen::diffSessions(running, planned, project, deploys);
   ApplySummary summary;
   summary.unchanged = changes.unchanged.size();
@@ -157,10 +157,9 @@ ApplySummary applySessions(const mutagen::SessionClient& client, const std::stri
     spdlog::info("stopping {} outdated sync session(s)", changes.terminate.size());
     client.terminate(changes.terminate);
   }
-  for (const auto& session : changes.create) {
+  for (const auto& session : changes.create)
     spdlog::info("starting sync {}: {} -> {} ({})", session.name, session.alpha, session.beta, session.gardenMode);
-    if (beforeCreate) beforeCreate(session);
-  }
+  if (beforeCreate && !changes.create.empty()) beforeCreate(changes.create);
   // Each `mutagen sync create` spends most of its time waiting for an endpoint to connect (an
   // agent probed, perhaps installed): several at once finish far sooner than one after another.
   const auto created = createInParallel(client, changes.create);

@@ -71,7 +71,7 @@ public:
         const auto& session = sessions[i];
         const auto& local = session.alpha.protocol == "local" ? session.alpha : session.beta;
         if (local.protocol != "local" || local.path.empty()) continue;
-        tree_->addRoot(i, local.path, watch::IgnoreMatcher(session.ignores));
+        tree_->addRoot(i, local.path, sync::IgnoreMatcher(session.ignores));
       }
     } catch (const Error& e) {
       spdlog::debug("events will not name files: {}", e.what());

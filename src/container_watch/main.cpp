@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   }
   try {
     watch::InotifyTree tree;
-    tree.addRoot(0, argv[1], watch::IgnoreMatcher(ignores));
+    tree.addRoot(0, argv[1], sync::IgnoreMatcher(ignores));
     const auto announce = [&] {
       return say("watching " + std::to_string(tree.watchedFolders()) + " " + std::to_string(tree.failedFolders()));
     };

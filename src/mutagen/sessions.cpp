@@ -20,6 +20,15 @@ std::vector<std::string> withIds(std::vector<std::string> args, const std::vecto
   return args;
 }
 
+// Mutagen 0.18.1's daemon sends a new prompter's identifier before it registers the prompter,
+// so a create that reaches the agent connection first fails with "prompter not found" (seen on
+// a loaded machine). Nothing was created then: trying again is safe.
+constexpr int kPrompterAttempts = 3;
+
+bool lostThePrompterRace(const ToolError& error) {
+  return error.stderrText().find("prompter not found") != std::string::npos;
+}
+
 }  // namespace
 
 std::string projectSelector(const std::string& project, const std::string& deploy) {
@@ -44,11 +53,15 @@ std::string SessionClient::create(const sync::PlannedSession& session,
   options.timeout = 3min;  // the first session per container installs Mutagen's agent
   options.onStdout = onOutput;
   util::ProcessResult result;
-  try {
-    result = cli_.runner().runChecked(argv, options, "creating sync session " + session.name);
-  } catch (const ToolError& e) {
-    if (isDaemonLoss(e)) throw daemonLossError("creating sync session " + session.name);
-    throw;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      result = cli_.runner().runChecked(argv, options, "creating sync session " + session.name);
+      break;
+    } catch (const ToolError& e) {
+      if (isDaemonLoss(e)) throw daemonLossError("creating sync session " + session.name);
+      if (attempt < kPrompterAttempts && lostThePrompterRace(e)) continue;
+      throw;
+    }
   }
   // Mutagen prints progress lines ending in \r, then "Created session sync_...".
   const std::string marker = "Created session ";
@@ -84,7 +97,14 @@ void SessionClient::pause(const std::vector<std::string>& identifiers) const {
 
 void SessionClient::resume(const std::vector<std::string>& identifiers) const {
   if (identifiers.empty()) return;
-  cli_.run(withIds({"sync", "resume"}, identifiers), 60s, "mutagen sync resume");
+  for (int attempt = 1;; ++attempt) {  // a resume reconnects through a prompter too
+    try {
+      cli_.run(withIds({"sync", "resume"}, identifiers), 60s, "mutagen sync resume");
+      return;
+    } catch (const ToolError& e) {
+      if (attempt >= kPrompterAttempts || !lostThePrompterRace(e)) throw;
+    }
+  }
 }
 
 void SessionClient::reset(const std::vector<std::string>& identifiers) const {

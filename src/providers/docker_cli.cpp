@@ -190,6 +190,18 @@ util::ProcessResult DockerCli::exec(const std::string& container, const std::vec
   return runner_.run(argv, options);
 }
 
+std::vector<std::string> DockerCli::copyIntoArgv(const std::string& container, const std::string& folder) {
+  return {"docker", "cp", "--archive", "-", container + ":" + folder};
+}
+
+util::ProcessResult DockerCli::copyInto(const std::string& container, const std::string& folder,
+                                        std::function<std::string()> chunks) const {
+  util::ProcessOptions options;
+  options.timeout = std::chrono::hours(2);  // a large tree at disk speed; progress shows it moves
+  options.stdinChunks = std::move(chunks);
+  return runner_.run(copyIntoArgv(container, folder), options);
+}
+
 std::vector<std::string> DockerCli::logsArgv(const std::string& container, int tail, bool follow) {
   std::vector<std::string> argv{"docker", "logs"};
   if (follow) argv.push_back("--follow");

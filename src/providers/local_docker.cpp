@@ -37,8 +37,6 @@ const ContainerSpec& specOf(const DeployPlan& plan) { return detailsOf(plan).spe
 // How long a container just started must keep running to count as started: a command that fails
 // at once (a missing file, a bad flag) exits well within it.
 constexpr auto kStartSettle = 1500ms;
-// How many containers are checked for syncs at once.
-constexpr size_t kParallelContainerChecks = 8;
 
 // The published port of `deploy` that Docker's error names, for "port is already allocated" and
 // "address already in use".
@@ -290,19 +288,45 @@ void LocalDockerProvider::prepareSyncTargets(const std::vector<sync::PlannedSess
   // A few docker calls per container, each mostly waiting: containers are checked side by side.
   util::runAllInParallel(byContainer.size(), kParallelContainerChecks, [&](size_t i) {
     const auto& [container, itsSessions] = byContainer[i];
-    const sync::PlannedSession& first = *itsSessions.front();
-    // A container that stopped since it was deployed cannot host anything: say why it stopped
+    // One `docker exec` checks that the agent can run there and looks at the folders an initial
+    // copy may fill (answers kept for copyInitialFiles).
+    std::vector<TargetQuestion> questions;
+    std::vector<const sync::PlannedSession*> asked;
+    if (initialCopyWanted())
+      for (const auto* session : itsSessions)
+        if (copiesIntoContainer(*session)) {
+          questions.push_back({containerFolder(*session), session->defaultOwner.value_or(""),
+                               session->defaultGroup.value_or("")});
+          asked.push_back(session);
+        }
+    std::vector<std::string> command = agentProbeCommand();
+    if (!questions.empty())
+      command.back() += fmt::format("\necho '{}'\n{}", kTargetProbeMarker, targetProbeScript(questions));
+    auto result = docker_.exec(container, command);
+    // A container that stopped since it was deployed, or is paused, cannot host anything: say so
     // rather than blame the agent.
-    auto info = docker_.inspectContainer(container);
-    const config::Action* deploy = config_.find(config::ActionKind::Deploy, first.deploy);
-    if (info && !info->running && deploy) throw stoppedError(*deploy, *info, true);
-    if (info && info->state == "paused")
-      throw Error(fmt::format("sync {} ({}): its {}", first.name, first.deploy, pausedProblem(container)),
-                  unpauseHint(container) + ", then run the command again");
-    checkAgentHost(container);
+    if (!result.ok()) explainUnreachable(container, *itsSessions.front());
+    const size_t marker = result.stdoutText.find(std::string(kTargetProbeMarker) + "\n");
+    if (marker != std::string::npos) {
+      const auto answers =
+          readTargetProbe(result.stdoutText.substr(marker + kTargetProbeMarker.size() + 1), questions.size());
+      result.stdoutText.resize(marker);
+      std::lock_guard lock(probedMutex_);
+      for (size_t k = 0; k < asked.size(); ++k) probed_[container + ":" + questions[k].path] = answers[k];
+    }
+    requireAgentHost(container, result);
     for (const auto* session : itsSessions)
       if (session->containerIsAlpha) ensureDirectory(container, session->containerPath);
   });
+}
+
+void LocalDockerProvider::explainUnreachable(const std::string& container, const sync::PlannedSession& first) const {
+  auto info = docker_.inspectContainer(container);
+  const config::Action* deploy = config_.find(config::ActionKind::Deploy, first.deploy);
+  if (info && !info->running && deploy) throw stoppedError(*deploy, *info, true);
+  if (info && info->state == "paused")
+    throw Error(fmt::format("sync {} ({}): its {}", first.name, first.deploy, pausedProblem(container)),
+                unpauseHint(container) + ", then run the command again");
 }
 
 void LocalDockerProvider::beforeSessionCreate(const sync::PlannedSession&, const TransportContext&) const {
@@ -387,8 +411,8 @@ std::vector<std::string> removeProjectContainers(const DockerCli& docker, const 
   return removed;
 }
 
-void LocalDockerProvider::checkAgentHost(const std::string& container) const {
-  const auto probe = readAgentProbe(docker_.exec(container, agentProbeCommand()));
+void LocalDockerProvider::requireAgentHost(const std::string& container, const util::ProcessResult& result) const {
+  const auto probe = readAgentProbe(result);
   if (!probe.probeRan)
     throw ToolError(fmt::format("cannot check container {} for the sync agent", container),
                     "docker exec " + container + " sh -c ...", probe.problem, agentHostHint());

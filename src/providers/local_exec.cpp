@@ -246,6 +246,11 @@ void LocalExecProvider::prepareSyncTargets(const std::vector<sync::PlannedSessio
   inner_->prepareSyncTargets(sessions, onStatus);
 }
 
+std::vector<InitialCopy> LocalExecProvider::copyInitialFiles(const std::vector<sync::PlannedSession>& fresh,
+                                                             const StatusFunction& onStatus) const {
+  return inner_->copyInitialFiles(fresh, onStatus);
+}
+
 void LocalExecProvider::beforeSessionCreate(const sync::PlannedSession& session,
                                             const TransportContext& transport) const {
   inner_->beforeSessionCreate(session, transport);

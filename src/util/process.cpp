@@ -26,6 +26,25 @@ namespace gardensync::util {
 
 namespace {
 
+// Writes to a child's stdin without SIGPIPE: a child that stopped reading makes the write fail
+// with EPIPE instead of ending gardensync.
+ssize_t writeWithoutSigpipe(int fd, std::string_view data) {
+  sigset_t pipeSignal, previous, pendingBefore;
+  sigemptyset(&pipeSignal);
+  sigaddset(&pipeSignal, SIGPIPE);
+  sigpending(&pendingBefore);
+  pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous);
+  const ssize_t n = ::write(fd, data.data(), data.size());
+  const int error = errno;
+  if (n < 0 && error == EPIPE && !sigismember(&pendingBefore, SIGPIPE)) {
+    const timespec none{0, 0};
+    sigtimedwait(&pipeSignal, nullptr, &none);  // the one this write raised
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  errno = error;
+  return n;
+}
+
 using Clock = std::chrono::steady_clock;
 
 // One line for --log-level debug: the variables gardensync sets for the child, then the command.
@@ -256,6 +275,15 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
 
   // Feed stdin without blocking: a child that never reads must not hang us.
   std::string_view pending = options.stdinData ? std::string_view(*options.stdinData) : std::string_view();
+  std::string chunk;  // the latest of options.stdinChunks, which `pending` then points into
+  bool moreChunks = static_cast<bool>(options.stdinChunks);
+  auto refill = [&] {
+    if (!pending.empty() || !moreChunks) return;
+    chunk = options.stdinChunks();
+    pending = chunk;
+    moreChunks = !chunk.empty();
+  };
+  refill();
   if (pending.empty() && !options.holdStdin) in.write.reset();
   else if (!pending.empty()) ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
 
@@ -293,9 +321,13 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
     for (const auto& fd : fds) {
       if (!fd.revents) continue;
       if (fd.fd == in.write.get()) {
-        ssize_t n = ::write(fd.fd, pending.data(), pending.size());
+        ssize_t n = writeWithoutSigpipe(fd.fd, pending);
         if (n > 0) pending.remove_prefix(static_cast<size_t>(n));
-        if (n < 0 && errno != EAGAIN) pending = {};
+        if (n < 0 && errno != EAGAIN) {  // the child stopped reading: the rest has nowhere to go
+          pending = {};
+          moreChunks = false;
+        }
+        refill();
         if (pending.empty() && !options.holdStdin) in.write.reset();
         continue;
       }

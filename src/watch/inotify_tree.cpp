@@ -46,7 +46,7 @@ InotifyTree::~InotifyTree() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void InotifyTree::addRoot(size_t session, const fs::path& root, IgnoreMatcher matcher) {
+void InotifyTree::addRoot(size_t session, const fs::path& root, sync::IgnoreMatcher matcher) {
   roots_.push_back({session, root, std::move(matcher)});
   watchTree(roots_.size() - 1, "");
 }
@@ -163,7 +163,7 @@ InotifyTree::InotifyTree() {
   throw Error("gardensync's file watcher needs Linux (inotify)", "set GARDENSYNC_WATCHER=off");
 }
 InotifyTree::~InotifyTree() = default;
-void InotifyTree::addRoot(size_t, const std::filesystem::path&, IgnoreMatcher) {}
+void InotifyTree::addRoot(size_t, const std::filesystem::path&, sync::IgnoreMatcher) {}
 void InotifyTree::rewatch() {}
 std::vector<TreeEvent> InotifyTree::read() { return {}; }
 

@@ -157,7 +157,7 @@ void runWatchLoop(const mutagen::SessionClient& client, const WatchOptions& opti
     const fs::path program = containerWatchProgram();
     std::vector<std::unique_ptr<ContainerWatch>> containers(sessions.size());
     for (size_t i = 0; i < sessions.size(); ++i) {
-      if (watchesLocalSide(sessions[i])) tree.addRoot(i, sessions[i].alpha.path, IgnoreMatcher(sessions[i].ignores));
+      if (watchesLocalSide(sessions[i])) tree.addRoot(i, sessions[i].alpha.path, sync::IgnoreMatcher(sessions[i].ignores));
       if (auto side = watchedContainerSide(sessions[i])) {
         if (fs::exists(program))
           containers[i] = std::make_unique<ContainerWatch>(*side, sessions[i].ignores, program, wake.write);

@@ -37,11 +37,12 @@ std::vector<std::string> createInParallel(const mutagen::SessionClient& client,
                                           const std::vector<sync::PlannedSession>& sessions);
 
 // Makes the sessions of `deploys` match `planned` (see mutagen::diffSessions); `beforeCreate`
-// runs just before each session is created (providers::Provider::beforeSessionCreate).
+// runs once with the sessions about to be created, just before they are
+// (providers::Provider::beforeSessionCreate and copyInitialFiles).
 ApplySummary applySessions(const mutagen::SessionClient& client, const std::string& project,
                            const std::vector<std::string>& deploys, const std::vector<sync::PlannedSession>& planned,
                            const std::vector<mutagen::SessionStatus>& running,
-                           const std::function<void(const sync::PlannedSession&)>& beforeCreate = {});
+                           const std::function<void(const std::vector<sync::PlannedSession>&)>& beforeCreate = {});
 
 // Waits until every session of `identifiers` (ApplySummary::identifiers) has completed a full
 // cycle, showing progress. Sessions of the same names created by anyone else are not waited for.

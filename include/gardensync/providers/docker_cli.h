@@ -51,6 +51,11 @@ public:
   void remove(const std::string& name) const;  // force-removes; no error when absent
   util::ProcessResult exec(const std::string& container, const std::vector<std::string>& command,
                            std::chrono::seconds timeout = std::chrono::seconds(30)) const;
+  // `docker cp -a - <container>:<folder>`: extracts the tar stream `chunks` produces into the
+  // existing `folder`, keeping the owners, modes and times the archive gives.
+  static std::vector<std::string> copyIntoArgv(const std::string& container, const std::string& folder);
+  util::ProcessResult copyInto(const std::string& container, const std::string& folder,
+                               std::function<std::string()> chunks) const;
   // The last `tail` lines the container wrote (stdout and stderr together).
   std::string logs(const std::string& container, int tail) const;
   // The argv of `docker logs [--follow] --tail <tail> <container>`.

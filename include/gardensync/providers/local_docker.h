@@ -4,6 +4,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,9 @@ bool belongsToThisCheckout(const ContainerInfo& container, const std::filesystem
 std::vector<std::string> removeProjectContainers(const DockerCli& docker, const config::ProjectIdentity& project,
                                                  const std::vector<std::string>& deploys);
 
+// How many containers are checked (or looked into) for syncs at once.
+inline constexpr size_t kParallelContainerChecks = 8;
+
 class LocalDockerProvider : public Provider {
 public:
   LocalDockerProvider(const config::ProjectConfig& config, const util::CommandRunner& runner);
@@ -46,6 +52,8 @@ public:
       const std::vector<const config::Action*>& deploys) const override;
   void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                           const StatusFunction& onStatus) const override;
+  std::vector<InitialCopy> copyInitialFiles(const std::vector<sync::PlannedSession>& fresh,
+                                            const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;
   util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const override;
   util::ProcessResult execInSyncTarget(const config::Action& deploy, const config::SyncPath& path,
@@ -58,8 +66,9 @@ public:
   void followLogs(const config::Action& deploy, int tail, const OutputFunction& onOutput) const override;
   std::vector<std::string> cleanup(const std::vector<std::string>& deploys) const override;
 
-  // Throws Error naming what the container lacks to host Mutagen's agent.
-  void checkAgentHost(const std::string& container) const;
+  // Throws Error naming what the container lacks to host Mutagen's agent, from what
+  // agentProbeCommand printed there.
+  void requireAgentHost(const std::string& container, const util::ProcessResult& probe) const;
   // Creates `path` in the container when missing: a reverse-mode session whose container root
   // does not exist would otherwise halt (Mutagen reads it as the root being deleted).
   void ensureDirectory(const std::string& container, const std::string& path) const;
@@ -70,9 +79,15 @@ private:
   Error stoppedError(const config::Action& deploy, const ContainerInfo& container, bool withSync) const;
   // Throws Error unless the Deploy has a container (running or not).
   void requireDeployed(const config::Action& deploy) const;
+  // Throws Error when `container`, where `first` syncs, is stopped or paused.
+  void explainUnreachable(const std::string& container, const sync::PlannedSession& first) const;
+  // What prepareSyncTargets saw of the container folders of new sessions ("container:/path").
+  std::optional<TargetAnswer> probedTarget(const std::string& container, const std::string& path) const;
 
   const config::ProjectConfig& config_;
   DockerCli docker_;
+  mutable std::mutex probedMutex_;
+  mutable std::map<std::string, TargetAnswer> probed_;
 };
 
 }  // namespace gardensync::providers

@@ -57,6 +57,8 @@ public:
       const std::vector<const config::Action*>& deploys) const override;
   void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                           const StatusFunction& onStatus) const override;
+  std::vector<InitialCopy> copyInitialFiles(const std::vector<sync::PlannedSession>& fresh,
+                                            const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;
   void checkStarted(const std::vector<DeployPlan>& plans, const StatusFunction& onStatus) const override;
   std::vector<DeployState> describe(const std::vector<const config::Action*>& deploys) const override;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gardensync/config/model.h"
+#include "gardensync/providers/initial_copy.h"
 #include "gardensync/sync/plan.h"
 #include "gardensync/util/command_runner.h"
 
@@ -114,6 +115,15 @@ public:
   // Mutagen's agent, and creates the container roots of reverse-mode sessions.
   virtual void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                                   const StatusFunction& onStatus) const = 0;
+  // Just before the new sessions `fresh` are created: fills the absent or empty container folders
+  // of those whose local side is the source with one stream each (providers/initial_copy.h), and
+  // returns what it copied. Only an optimisation: what it cannot do (a provider without it,
+  // GARDENSYNC_INITIAL_COPY=off, a folder that is not empty, a failed copy, which it warns about)
+  // is left to Mutagen's first cycle.
+  virtual std::vector<InitialCopy> copyInitialFiles(const std::vector<sync::PlannedSession>& /*fresh*/,
+                                                    const StatusFunction& /*onStatus*/) const {
+    return {};
+  }
   // Just before `mutagen sync create` of `session`: records what the transport needs to know
   // about the container the new session starts with.
   virtual void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const = 0;

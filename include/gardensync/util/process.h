@@ -25,6 +25,9 @@ struct ProcessOptions {
   std::optional<std::filesystem::path> workingDirectory;
   std::chrono::milliseconds timeout{std::chrono::minutes(2)};  // 0: none
   std::optional<std::string> stdinData;                         // piped to the child, then closed
+  // Streamed input, for more than fits in memory: called whenever the child can take more (after
+  // stdinData, if any), it returns the next chunk, or an empty one once the input is complete.
+  std::function<std::string()> stdinChunks;
   // Keeps the child's stdin open, with nothing written to it, until the call returns: a child
   // that ends when its input ends (`docker exec -i`) lives no longer than its caller.
   bool holdStdin = false;

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "gardensync/watch/debouncer.h"
-#include "gardensync/watch/ignore_matcher.h"
+#include "gardensync/sync/ignore_matcher.h"
 
 namespace gardensync::watch {
 
@@ -39,7 +39,7 @@ public:
 
   // Watches `root` and every folder below it that `matcher` does not ignore. A root that cannot
   // be watched (missing, unreadable) is remembered and tried again by rewatch().
-  void addRoot(size_t session, const std::filesystem::path& root, IgnoreMatcher matcher);
+  void addRoot(size_t session, const std::filesystem::path& root, sync::IgnoreMatcher matcher);
   // Walks every root again and watches the folders that are not (after a queue overflow, whose
   // lost events may have created folders).
   void rewatch();
@@ -57,7 +57,7 @@ private:
   struct Root {
     size_t session;
     std::filesystem::path path;
-    IgnoreMatcher matcher;
+    sync::IgnoreMatcher matcher;
   };
   struct Place {
     size_t root;           // index into roots_

@@ -133,7 +133,12 @@ private:
       containers.at(args.back()).running = true;
       return answer(0, args.back() + "\n");
     }
-    if (command == "exec") return answer(0);  // the agent probe (nothing missing), mkdir -p
+    if (command == "exec") {  // the agent probe (nothing missing), mkdir -p
+      auto it = containers.find(args.size() > 1 ? args[1] : "");
+      if (it == containers.end() || !it->second.running)
+        return answer(1, "", "Error response from daemon: container " + (args.size() > 1 ? args[1] : "") + " is not running");
+      return answer(0);
+    }
     return answer(1, "", "docker " + command + ": not scripted in FakeWorld");
   }
 

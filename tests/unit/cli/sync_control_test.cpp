@@ -116,6 +116,30 @@ TEST(SyncControl, ApplyCreatesOnlyWhatChangedAndReturnsEveryIdentifierToWaitFor)
   EXPECT_THAT(f.runner.calls(), ::testing::Contains(::testing::HasSubstr("sync terminate sync_old")));
 }
 
+// Mutagen 0.18.1 can answer a create with "prompter not found" when its daemon is slow to register
+// the CLI's prompter; nothing was created, so the create is tried again.
+TEST(SyncControl, ACreateThatLostMutagensPrompterRaceIsTriedAgain) {
+  Fixture f;
+  const auto race = answer(1, "", "Error: unable to connect to beta: unable to connect to endpoint: unable to dial "
+                                  "agent endpoint: unable to message prompter: prompter not found");
+  f.runner.on({"sync", "create"}, {race, answer(0, "Created session sync_new\n")});
+  auto summary = applySessions(f.client, "shop", {"api"}, {planned("api-0", "h1")}, {});
+  EXPECT_EQ(summary.created, 1u);
+  EXPECT_THAT(summary.identifiers, ::testing::ElementsAre("sync_new"));
+  EXPECT_EQ(f.runner.countCalls("create"), 2u);
+}
+
+TEST(SyncControl, OtherCreateFailuresAndARaceLostThreeTimesAreReported) {
+  Fixture f;
+  f.runner.on({"sync", "create", "api-0"}, {answer(1, "", "Error: unable to connect to beta: no such container")});
+  EXPECT_THROW(applySessions(f.client, "shop", {"api"}, {planned("api-0", "h1")}, {}), ToolError);
+  EXPECT_EQ(f.runner.countCalls("create"), 1u);
+  FakeRunner& runner = f.runner;
+  runner.on({"sync", "create", "api-1"}, {answer(1, "", "unable to message prompter: prompter not found")});
+  EXPECT_THROW(applySessions(f.client, "shop", {"api"}, {planned("api-1", "h1")}, {}), ToolError);
+  EXPECT_EQ(f.runner.countCalls("api-1"), 3u);
+}
+
 // Mutagen watches neither side of a one-way session that relies on gardensync's watcher, so it
 // runs no first cycle by itself: the new session is flushed, the kept one is not.
 TEST(SyncControl, ApplyAsksForTheFirstCycleOfNewSessionsThatRelyOnTheWatcher) {

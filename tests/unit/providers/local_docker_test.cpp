@@ -1,11 +1,15 @@
 #include "gardensync/providers/local_docker.h"
 
+#include <filesystem>
+#include <fstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "../config/load_helpers.h"
 #include "../fake_runner.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/temp_dir.h"
 
 namespace gardensync::providers {
 namespace {
@@ -118,13 +122,14 @@ TEST(LocalDockerProvider, DescribeShowsStatePortsAndImage) {
 }
 
 // Mutagen shows a session into a paused container as watching, its agent frozen: the sync and
-// the container are named, with the way out, instead of an agent check that docker exec fails.
+// the container are named, with the way out, instead of the agent check that docker exec failed.
 TEST(LocalDockerProvider, APausedContainerIsNamedAsUnreachableForItsSyncs) {
   auto config = loadFixture("container-spec");
   const char* paused = R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":true,"Paused":true,"Status":"paused"},
                            "Config":{"Image":"shop/api:1","Labels":{}}}])";
   FakeRunner runner;
   runner.on({"container", "inspect"}, {answer(0, paused), answer(0, paused)});
+  runner.on({"exec"}, {answer(1, "", "Error response from daemon: Container c1 is paused, unpause the container first")});
   LocalDockerProvider provider(config, runner);
   sync::PlannedSession session;
   session.deploy = "api";
@@ -136,7 +141,7 @@ TEST(LocalDockerProvider, APausedContainerIsNamedAsUnreachableForItsSyncs) {
     EXPECT_EQ(std::string(e.what()), "sync api-0 (api): its container gs-shop-api is paused, so Mutagen cannot reach it");
     EXPECT_EQ(e.hint(), "unpause it with `docker unpause gs-shop-api`, then run the command again");
   }
-  EXPECT_EQ(runner.countCalls("exec"), 0u);
+  EXPECT_EQ(runner.countCalls("exec"), 1u);  // only when the agent check failed, the container was looked at
   EXPECT_EQ(provider.describe({config.find(config::ActionKind::Deploy, "api")}).at(0).state, "paused");  // get status
   runner.on({"ps", "status=paused"}, {answer(0, "gs-other-web\ngs-shop-api\n")});
   const auto unreachable = provider.unreachableSyncTargets({config.find(config::ActionKind::Deploy, "api")});
@@ -180,6 +185,58 @@ TEST(AfterSyncLocalDocker, RestartRestartsTheRunningContainerAndChecksItKeepsRun
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), "container gs-shop-api did not keep running after the restart (exited, exit code 2)");
   }
+}
+
+
+sync::PlannedSession sessionInto(const std::string& name, const std::filesystem::path& local, const std::string& target) {
+  sync::PlannedSession session;
+  session.deploy = "api";
+  session.name = name;
+  session.localPath = local;
+  session.containerPath = target;
+  return session;
+}
+
+// One look into the container for all new sessions there; a stream only for the folders that are
+// absent or empty, never for reverse sessions or for folders inside one another.
+TEST(LocalDockerProvider, InitialFilesGoOnlyIntoAbsentOrEmptyFolders) {
+  auto config = loadFixture("container-spec");
+  util::TempDir local("initial-copy-");
+  std::ofstream(local / "file.txt") << "x";
+  FakeRunner runner;
+  runner.on({"exec"}, {answer(0, "absent 0 0 0 0\nbusy 0 0 0 0\n")});
+  runner.on({"cp"}, {answer(0)});
+  LocalDockerProvider provider(config, runner);
+  auto reverse = sessionInto("api-2", local.path(), "/rev");
+  reverse.containerIsAlpha = true;
+  const auto copies = provider.copyInitialFiles(
+      {sessionInto("api-0", local.path(), "/app/src/"), sessionInto("api-1", local.path(), "/srv"), reverse,
+       sessionInto("api-3", local.path(), "/data/x"), sessionInto("api-4", local.path(), "/data/x/y")},
+      {});
+  ASSERT_EQ(copies.size(), 1u);
+  EXPECT_EQ(copies[0].session, "api-0");
+  EXPECT_EQ(copies[0].where, "gs-shop-api:/app/src");
+  EXPECT_TRUE(copies[0].failure.empty());
+  EXPECT_EQ(runner.countCalls("exec"), 1u);
+  EXPECT_THAT(runner.calls(), ::testing::Contains("docker cp --archive - gs-shop-api:/app"));
+}
+
+// A failed stream is undone (the folder it was creating is removed) and reported; Mutagen then
+// copies everything.
+TEST(LocalDockerProvider, AFailedInitialCopyIsRemovedAgainAndReported) {
+  auto config = loadFixture("container-spec");
+  util::TempDir local("initial-copy-");
+  std::ofstream(local / "file.txt") << "x";
+  FakeRunner runner;
+  runner.on({"exec", "src"}, {answer(0)});  // the removal of the half-made folder
+  runner.on({"exec"}, {answer(0, "absent 0 0 0 0\n")});
+  runner.on({"cp"}, {answer(1, "", "Error response from daemon: no space left on device")});
+  LocalDockerProvider provider(config, runner);
+  const auto copies = provider.copyInitialFiles({sessionInto("api-0", local.path(), "/app/src")}, {});
+  ASSERT_EQ(copies.size(), 1u);
+  EXPECT_THAT(copies[0].failure, ::testing::HasSubstr("no space left on device"));
+  EXPECT_THAT(runner.calls(), ::testing::Contains(::testing::HasSubstr("docker exec gs-shop-api sh -c")));
+  EXPECT_EQ(runner.countCalls("src"), 1u);
 }
 
 }  // namespace

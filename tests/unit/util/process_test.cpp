@@ -36,6 +36,27 @@ TEST(Process, FeedsStdin) {
   EXPECT_EQ(std::stoi(result.stdoutText), 200000);
 }
 
+TEST(Process, StreamsStdinChunkByChunk) {
+  ProcessOptions options;
+  int chunks = 0;
+  options.stdinChunks = [&chunks]() { return chunks++ < 50 ? std::string(100000, 'x') : std::string(); };
+  ProcessResult result = runProcess({"wc", "-c"}, options);
+  EXPECT_EQ(std::stoi(result.stdoutText), 5000000);
+  EXPECT_EQ(chunks, 51);  // asked once more, for the end
+}
+
+// A child that stops reading ends the stream with an error it reports, never gardensync itself
+// (SIGPIPE).
+TEST(Process, AChildThatStopsReadingEndsTheStream) {
+  ProcessOptions options;
+  int chunks = 0;
+  options.stdinChunks = [&chunks]() { return chunks++ < 1000 ? std::string(100000, 'x') : std::string(); };
+  ProcessResult result = runProcess({"head", "-c", "10"}, options);
+  EXPECT_EQ(result.exitCode, 0);
+  EXPECT_EQ(result.stdoutText, "xxxxxxxxxx");
+  EXPECT_LT(chunks, 1000);
+}
+
 // Without data, stdin is closed at once, and a child that reads it ends; with holdStdin it stays
 // open until the call ends (here: cancelled once the child said it is waiting).
 TEST(Process, HoldsStdinOpenUntilTheCallEnds) {

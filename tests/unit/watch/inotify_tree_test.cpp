@@ -41,7 +41,7 @@ TEST(InotifyTree, SeesWritesAndRemovalsInFoldersThatExistedBefore) {
   util::TempDir root("gs-inotify-");
   write(root / "a/b/old.txt", "x");
   InotifyTree tree;
-  tree.addRoot(3, root.path(), IgnoreMatcher({}));
+  tree.addRoot(3, root.path(), sync::IgnoreMatcher({}));
   EXPECT_EQ(tree.watchedFolders(), 3u);
   write(root / "a/b/old.txt", "changed");
   EXPECT_TRUE(has(drain(tree), 3, Change::Write));
@@ -52,7 +52,7 @@ TEST(InotifyTree, SeesWritesAndRemovalsInFoldersThatExistedBefore) {
 TEST(InotifyTree, WatchesFoldersCreatedLater) {
   util::TempDir root("gs-inotify-");
   InotifyTree tree;
-  tree.addRoot(0, root.path(), IgnoreMatcher({}));
+  tree.addRoot(0, root.path(), sync::IgnoreMatcher({}));
   fs::create_directories(root / "new/deeper");
   drain(tree);
   write(root / "new/deeper/file.txt", "x");
@@ -62,7 +62,7 @@ TEST(InotifyTree, WatchesFoldersCreatedLater) {
 TEST(InotifyTree, WhatANewFolderHeldBeforeItWasWatchedIsReported) {
   util::TempDir root("gs-inotify-");
   InotifyTree tree;
-  tree.addRoot(0, root.path(), IgnoreMatcher({"*.log"}));
+  tree.addRoot(0, root.path(), sync::IgnoreMatcher({"*.log"}));
   // Written before read() sees the folder's creation, so before its watch exists.
   fs::create_directories(root / "new/deeper");
   write(root / "new/deeper/file.txt", "x");
@@ -78,7 +78,7 @@ TEST(InotifyTree, ARenameIsARemovalAndAWrite) {
   util::TempDir root("gs-inotify-");
   write(root / "a.txt", "x");
   InotifyTree tree;
-  tree.addRoot(0, root.path(), IgnoreMatcher({}));
+  tree.addRoot(0, root.path(), sync::IgnoreMatcher({}));
   fs::rename(root / "a.txt", root / "b.txt");
   const auto events = drain(tree);
   EXPECT_TRUE(has(events, 0, Change::Removal));
@@ -90,7 +90,7 @@ TEST(InotifyTree, IgnoredPathsAreNeitherWatchedNorReported) {
   write(root / "node_modules/pkg/index.js", "x");
   fs::create_directories(root / "web");
   InotifyTree tree;
-  tree.addRoot(0, root.path(), IgnoreMatcher({"node_modules", "*.log"}));
+  tree.addRoot(0, root.path(), sync::IgnoreMatcher({"node_modules", "*.log"}));
   EXPECT_EQ(tree.watchedFolders(), 2u);  // the root and web/
   write(root / "node_modules/pkg/index.js", "changed");
   write(root / "debug.log", "x");
@@ -106,7 +106,7 @@ TEST(InotifyTree, IgnoredPathsAreNeitherWatchedNorReported) {
 TEST(InotifyTree, MutagensTemporaryFilesAreNotChanges) {
   util::TempDir root("gs-inotify-");
   InotifyTree tree;
-  tree.addRoot(0, root.path(), IgnoreMatcher({}));
+  tree.addRoot(0, root.path(), sync::IgnoreMatcher({}));
   write(root / ".mutagen-temporary-cross-device-rename0", "x");
   EXPECT_TRUE(drain(tree).empty());
 }
@@ -115,7 +115,7 @@ TEST(InotifyTree, EventsNameThePathAndTellMutagensOwnWrites) {
   util::TempDir root("gs-inotify-");
   fs::create_directories(root / "sub");
   InotifyTree tree;
-  tree.addRoot(0, root.path(), IgnoreMatcher({}));
+  tree.addRoot(0, root.path(), sync::IgnoreMatcher({}));
   write(root / "sub/edit.txt", "mine");
   auto events = drain(tree);
   ASSERT_FALSE(events.empty());
@@ -151,8 +151,8 @@ TEST(InotifyTree, EventsNameThePathAndTellMutagensOwnWrites) {
 TEST(InotifyTree, OneFolderInTwoSessionsReportsToBoth) {
   util::TempDir root("gs-inotify-");
   InotifyTree tree;
-  tree.addRoot(0, root.path(), IgnoreMatcher({}));
-  tree.addRoot(1, root.path(), IgnoreMatcher({"*.tmp"}));
+  tree.addRoot(0, root.path(), sync::IgnoreMatcher({}));
+  tree.addRoot(1, root.path(), sync::IgnoreMatcher({"*.tmp"}));
   write(root / "a.txt", "x");
   auto events = drain(tree);
   EXPECT_TRUE(has(events, 0, Change::Write));

@@ -1,8 +1,8 @@
-#include "gardensync/watch/ignore_matcher.h"
+#include "gardensync/sync/ignore_matcher.h"
 
 #include <gtest/gtest.h>
 
-namespace gardensync::watch {
+namespace gardensync::sync {
 namespace {
 
 TEST(GlobMatch, StarsStayInsideOneComponent) {
@@ -80,4 +80,4 @@ TEST(IgnoreMatcher, NoPatternsIgnoreNothing) {
 }
 
 }  // namespace
-}  // namespace gardensync::watch
+}  // namespace gardensync::sync

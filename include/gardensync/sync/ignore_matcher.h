@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace gardensync::watch {
+namespace gardensync::sync {
 
 // True when `glob` matches all of `path` (doublestar semantics: `*` and `?` never match `/`).
 bool globMatch(std::string_view glob, std::string_view path);
@@ -36,4 +36,4 @@ private:
   std::vector<Pattern> patterns_;
 };
 
-}  // namespace gardensync::watch
+}  // namespace gardensync::sync

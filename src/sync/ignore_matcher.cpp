@@ -1,8 +1,8 @@
-#include "gardensync/watch/ignore_matcher.h"
+#include "gardensync/sync/ignore_matcher.h"
 
 #include <optional>
 
-namespace gardensync::watch {
+namespace gardensync::sync {
 
 namespace {
 
@@ -203,4 +203,4 @@ bool IgnoreMatcher::ignored(std::string_view path, bool directory) const {
   return ignored;
 }
 
-}  // namespace gardensync::watch
+}  // namespace gardensync::sync

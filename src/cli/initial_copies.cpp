@@ -1,0 +1,58 @@
+#include "gardensync/cli/initial_copies.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "gardensync/ui/progress.h"
+#include "gardensync/ui/terminal.h"
+#include "gardensync/util/error.h"
+
+namespace gardensync::cli {
+
+std::vector<providers::InitialCopy> copyInitialFiles(const providers::Provider& provider,
+                                                     const std::vector<sync::PlannedSession>& fresh) {
+  std::vector<providers::InitialCopy> copies;
+  {
+    ui::StatusLine status;
+    copies = provider.copyInitialFiles(fresh, [&status](const std::string& line) { status.show(line); });
+  }
+  std::vector<providers::InitialCopy> done;
+  for (auto& copy : copies) {
+    if (!copy.failure.empty()) {
+      spdlog::warn("sync {}: the initial copy into {} failed, so Mutagen copies the files itself: {}", copy.session,
+                   copy.where, copy.failure);
+      continue;
+    }
+    spdlog::info("sync {}: copied {} files ({}) into the empty {} in {}", copy.session, copy.files.size(),
+                 ui::formatBytes(copy.bytes), copy.where, ui::formatDuration(copy.took));
+    done.push_back(std::move(copy));
+  }
+  return done;
+}
+
+void settleInitialCopies(const mutagen::SessionClient& client, const std::string& project,
+                         const std::vector<providers::InitialCopy>& copies) {
+  if (copies.empty()) return;
+  std::vector<std::string> again;
+  for (const auto& session : client.list(mutagen::projectSelector(project))) {
+    if (session.conflicts.empty()) continue;
+    auto copy = std::find_if(copies.begin(), copies.end(), [&](const auto& c) { return c.session == session.name; });
+    if (copy == copies.end()) continue;
+    std::vector<std::string> roots;
+    for (const auto& conflict : session.conflicts) roots.push_back(conflict.root);
+    const auto stale = providers::staleCopiesInConflict(*copy, roots);
+    if (stale.empty()) continue;
+    spdlog::info("sync {}: {} file(s) changed locally while they were copied ({}{}); replacing the copies in {}",
+                 session.name, stale.size(), stale.front(), stale.size() > 1 ? ", ..." : "", copy->where);
+    try {
+      copy->removeInContainer(stale);
+      again.push_back(session.identifier);
+    } catch (const Error& e) {
+      spdlog::warn("sync {}: {}; `gardensync sync status` shows the conflicts", session.name, e.what());
+    }
+  }
+  client.flush(again, std::chrono::minutes(10));
+}
+
+}  // namespace gardensync::cli
