@@ -39,3 +39,44 @@ bench_trap_cleanup() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
 }
+
+# --- timing and summing up (bench_ names, so a script's own helpers keep theirs) -------------------
+# Wall clock in µs into NOW_US, without a subshell.
+# shellcheck disable=SC2034 # NOW_US is read by the scripts
+bench_now_us() { local t=${EPOCHREALTIME/[.,]/}; NOW_US=$((10#$t)); }
+
+# bench_stats "v1 v2 ..." -> "p50 p95 max" (nearest rank), "- - -" when empty.
+bench_stats() {
+    tr ' ' '\n' <<<"$1" | sort -n | awk '
+        NF { v[++n] = $1 }
+        END {
+            if (n == 0) { print "- - -"; exit }
+            r50 = int(0.5 * n); if (r50 < 0.5 * n) r50++
+            r95 = int(0.95 * n); if (r95 < 0.95 * n) r95++
+            printf "%d %d %d\n", v[r50], v[r95], v[n]
+        }'
+}
+
+# bench_ratio A B -> A/B with two decimals, "-" when either is "-" or B is not above 0.
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.2f", a / b; else printf "-" }'; }
+
+# One line about the machine: kernel, CPUs, CPU model, Docker Engine version.
+bench_host() {
+    printf '%s, %s CPUs, %s, Docker %s' "$(uname -sr)" "$(nproc)" \
+        "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)" \
+        "$(timeout 20 docker version --format '{{.Server.Version}}' 2>/dev/null </dev/null || echo unknown)"
+}
+
+# bench_raw_wait_synced COUNT SECONDS: polls the raw daemon every 0.1 s until COUNT sessions watch
+# after a successful first cycle with both endpoints connected, which is what gardensync's own
+# wait (isSynced in src/mutagen/session_status.cpp) requires; fails after SECONDS.
+bench_raw_wait_synced() {
+    local want=$1 deadline=$((SECONDS + $2)) synced
+    local template='{{ range . }}{{ if and (gt .SuccessfulCycles 0) .Alpha.Connected .Beta.Connected }}{{ .Status }}{{ "\n" }}{{ end }}{{ end }}'
+    while true; do
+        synced=$(raw 30 sync list --template "$template" | grep -cx 'Watching' || true)
+        [[ $synced -ge $want ]] && return 0
+        [[ $SECONDS -lt $deadline ]] || { echo "only $synced of $want raw sessions synced after $2 s" >&2; return 1; }
+        sleep 0.1
+    done
+}
