@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <future>
 #include <map>
 #include <set>
 
@@ -226,13 +227,30 @@ Deployment deployAndSync(Context& context, const providers::Provider& provider,
       provider.applyDeploy(plan, [&status](const std::string& line) { status.show(line); });
       status.clear();
     }
-    // Only a container that keeps running counts as deployed: one whose command ends at once is
-    // reported with its exit code and log before any sync would try to reach it.
-    provider.checkStarted(plans, [&status](const std::string& line) { status.show(line); });
-    status.clear();
+  }
+  // Only a container that keeps running counts as deployed: one whose command ends at once is
+  // reported with its exit code and log before any sync would try to reach it. With syncs, that
+  // check takes its time while the sync targets are prepared and the initial files copied (a
+  // container that stops meanwhile fails those with the same report); sessions start after it.
+  auto reportDeployed = [&plans] {
     for (const auto& plan : plans)
       spdlog::info("deploy {}: {} {}", plan.deploy->name, plan.resource, providers::toString(plan.outcome));
+  };
+  std::future<void> started;
+  if (sessions.empty()) {
+    ui::StatusLine status;
+    provider.checkStarted(plans, [&status](const std::string& line) { status.show(line); });
+    status.clear();
+    reportDeployed();
+  } else {
+    started = std::async(std::launch::async,
+                         [&provider, &plans] { provider.checkStarted(plans, [](const std::string&) {}); });
   }
+  auto keptRunning = [&] {
+    if (!started.valid()) return;
+    started.get();
+    reportDeployed();
+  };
 
   if (!sessions.empty()) {
     mutagen::SessionClient client(*engine->mutagen);
@@ -246,7 +264,9 @@ Deployment deployAndSync(Context& context, const providers::Provider& provider,
                                  [&](const std::vector<sync::PlannedSession>& fresh) {
                                    for (const auto& session : fresh) provider.beforeSessionCreate(session, engine->transport);
                                    copies = copyInitialFiles(provider, fresh);
+                                   keptRunning();
                                  });
+    keptRunning();
     spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged,
                  summary.terminated + stale.size());
     refreshWatcher(*engine, config.project.name, summary.created + summary.terminated + stale.size() > 0);

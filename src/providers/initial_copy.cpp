@@ -158,7 +158,7 @@ std::string targetProbeScript(const std::vector<TargetQuestion>& questions) {
       "  case $3 in '') ;; id:*) g=${3#id:} ;; *) g=\n"
       "    while IFS=: read -r n x i r; do if [ \"$n\" = \"$3\" ]; then g=$i; break; fi; done < /etc/group ;;\n"
       "  esac\n"
-      "  echo \"$s ${u:--} ${g:--} $uid $gid\"\n"
+      "  echo \"$s ${u:--} ${g:--} $uid\"\n"
       "}\n";
   for (const auto& question : questions)
     script += "probe " + util::shellQuote(question.path) + " " + util::shellQuote(question.owner) + " " +
@@ -176,8 +176,8 @@ std::vector<TargetAnswer> readTargetProbe(const std::string& output, size_t ques
   std::string line;
   for (size_t i = 0; i < questions && std::getline(lines, line); ++i) {
     std::stringstream words(line);
-    std::string state, uid, gid, selfUid, selfGid;
-    words >> state >> uid >> gid >> selfUid >> selfGid;
+    std::string state, uid, gid, selfUid;
+    words >> state >> uid >> gid >> selfUid;
     TargetAnswer& answer = answers[i];
     answer.state = state == "absent"     ? TargetState::Absent
                    : state == "empty"    ? TargetState::Empty
@@ -190,8 +190,7 @@ std::vector<TargetAnswer> readTargetProbe(const std::string& output, size_t ques
         return std::nullopt;
       return std::stoull(text);
     };
-    const auto u = number(uid), g = number(gid), linkU = number(selfUid), linkG = number(selfGid);
-    if (u && g && linkU && linkG) answer.ownership = CopyOwnership{*u, *g, 0600, 0700, *linkU, *linkG};
+    if (auto u = number(uid), g = number(gid); u && g) answer.ownership = CopyOwnership{*u, *g, 0600, 0700};
   }
   return answers;
 }
@@ -276,8 +275,6 @@ std::string TarStream::next() {
     } else if (entry.type == util::TarHeader::Type::Symlink) {
       header.mode = 0777;
       header.linkTarget = entry.target;
-      header.uid = ownership_.linkUid;
-      header.gid = ownership_.linkGid;
     } else {
       const int fd = ::open((root_ / entry.path).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
       if (fd < 0) continue;  // gone or unreadable since the scan: Mutagen deals with it

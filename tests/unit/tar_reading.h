@@ -39,7 +39,9 @@ inline std::vector<TarEntryRead> readTar(const std::string& tar) {
     read.mtime = archive_entry_mtime(entry);
     if (const char* link = archive_entry_symlink(entry)) read.link = link;
     read.data.assign(static_cast<size_t>(read.size), '\0');
-    if (read.size > 0) EXPECT_EQ(archive_read_data(reader, read.data.data(), read.data.size()), read.size);
+    if (read.size > 0) {
+      EXPECT_EQ(archive_read_data(reader, read.data.data(), read.data.size()), read.size);
+    }
     entries.push_back(read);
   }
   EXPECT_EQ(status, ARCHIVE_EOF) << archive_error_string(reader);

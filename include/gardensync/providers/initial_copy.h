@@ -56,14 +56,11 @@ enum class TargetState { Absent, Empty, NotEmpty, NoParent, Unknown };
 
 // Ownership and modes of what Mutagen would create there (its defaults: the agent's user and
 // group, 0600 and 0700; executable files get an executable bit wherever they are readable).
-// Symbolic links always belong to the agent's user: Mutagen applies no ownership to them.
 struct CopyOwnership {
   std::uint64_t uid = 0;
   std::uint64_t gid = 0;
   unsigned fileMode = 0600;
   unsigned directoryMode = 0700;
-  std::uint64_t linkUid = 0;
-  std::uint64_t linkGid = 0;
 };
 
 // Asked in the container with one `sh -c` for a set of sessions: the state of each root and the

@@ -204,7 +204,7 @@ TEST(LocalDockerProvider, InitialFilesGoOnlyIntoAbsentOrEmptyFolders) {
   util::TempDir local("initial-copy-");
   std::ofstream(local / "file.txt") << "x";
   FakeRunner runner;
-  runner.on({"exec"}, {answer(0, "absent 0 0 0 0\nbusy 0 0 0 0\n")});
+  runner.on({"exec"}, {answer(0, "absent 0 0 0\nbusy 0 0 0\n")});
   runner.on({"cp"}, {answer(0)});
   LocalDockerProvider provider(config, runner);
   auto reverse = sessionInto("api-2", local.path(), "/rev");
@@ -229,7 +229,7 @@ TEST(LocalDockerProvider, AFailedInitialCopyIsRemovedAgainAndReported) {
   std::ofstream(local / "file.txt") << "x";
   FakeRunner runner;
   runner.on({"exec", "src"}, {answer(0)});  // the removal of the half-made folder
-  runner.on({"exec"}, {answer(0, "absent 0 0 0 0\n")});
+  runner.on({"exec"}, {answer(0, "absent 0 0 0\n")});
   runner.on({"cp"}, {answer(1, "", "Error response from daemon: no space left on device")});
   LocalDockerProvider provider(config, runner);
   const auto copies = provider.copyInitialFiles({sessionInto("api-0", local.path(), "/app/src")}, {});
