@@ -22,7 +22,6 @@
 #include "gardensync/providers/provider.h"
 #include "gardensync/ui/terminal.h"
 #include "gardensync/util/error.h"
-#include "gardensync/util/parallel.h"
 #include "gardensync/util/process_info.h"
 
 namespace gardensync::cli {
@@ -240,9 +239,8 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
   const util::FileLock writer = lockProject(context);
   if (names.empty()) {
     // Without names: the Deploys that run now; the others are named, with why, and skipped.
-    // Each look is a docker or kubectl call that mostly waits: they run side by side.
-    const auto errors = util::runInParallel(deploys.size(), kParallelChecks,
-                                            [&](size_t i) { provider->requireRunning(*deploys[i]); });
+    // One question for all of them where the provider can ask it so (one docker inspect).
+    const auto errors = provider->checkRunning(deploys);
     std::vector<const config::Action*> running;
     for (size_t i = 0; i < deploys.size(); ++i) {
       try {
@@ -261,7 +259,8 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
     deploys = running;
   }
   if (!names.empty())
-    util::runAllInParallel(deploys.size(), kParallelChecks, [&](size_t i) { provider->requireRunning(*deploys[i]); });
+    for (const auto& problem : provider->checkRunning(deploys))
+      if (problem) std::rethrow_exception(problem);
   std::vector<std::string> deployNames;
   for (const auto* deploy : deploys) deployNames.push_back(deploy->name);
   const auto planned = sync::planSessions(config, deploys, [&](const auto& deploy, const auto& path, const auto& name) {

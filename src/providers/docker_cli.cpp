@@ -124,6 +124,29 @@ std::optional<ContainerInfo> DockerCli::inspectContainer(const std::string& name
   return parseInspect(parsed[0]);
 }
 
+std::map<std::string, ContainerInfo> DockerCli::inspectContainers(const std::vector<std::string>& names) const {
+  std::map<std::string, ContainerInfo> found;
+  if (names.empty()) return found;
+  std::vector<std::string> argv{"docker", "container", "inspect"};
+  argv.insert(argv.end(), names.begin(), names.end());
+  util::ProcessOptions options;
+  options.timeout = 30s;
+  const auto result = runner_.run(argv, options);
+  // Missing containers make it exit 1, naming each with "No such container", and still print the
+  // others; any other failure is an answer that cannot be read as "absent".
+  if (!result.ok()) {
+    std::istringstream lines(result.stderrText);
+    for (std::string line; std::getline(lines, line);)
+      if (!util::trim(line).empty() && line.find("No such") == std::string::npos)
+        throw ToolError("cannot inspect the project's containers", util::formatCommand(argv), result.stderrText);
+  }
+  for (const auto& item : parseJsonArray(result.stdoutText, util::formatCommand(argv), result.stderrText)) {
+    ContainerInfo info = parseInspect(item);
+    found[info.name] = std::move(info);
+  }
+  return found;
+}
+
 std::vector<ContainerInfo> DockerCli::listContainers(const std::map<std::string, std::string>& labels) const {
   std::vector<std::string> args{"ps", "-a", "-q", "--no-trunc"};
   for (const auto& [key, value] : labels) args.insert(args.end(), {"--filter", "label=" + key + "=" + value});

@@ -250,8 +250,27 @@ std::vector<DeployState> LocalDockerProvider::describe(const std::vector<const c
 }
 
 void LocalDockerProvider::requireRunning(const config::Action& deploy) const {
+  requireRunningAs(deploy, docker_.inspectContainer(containerOf(deploy)));
+}
+
+std::vector<std::exception_ptr> LocalDockerProvider::checkRunning(const std::vector<const config::Action*>& deploys) const {
+  std::vector<std::string> names;
+  for (const auto* deploy : deploys) names.push_back(containerOf(*deploy));
+  const auto found = docker_.inspectContainers(names);  // one docker call for all
+  std::vector<std::exception_ptr> problems(deploys.size());
+  for (size_t i = 0; i < deploys.size(); ++i) {
+    try {
+      auto it = found.find(names[i]);
+      requireRunningAs(*deploys[i], it == found.end() ? std::nullopt : std::optional<ContainerInfo>(it->second));
+    } catch (...) {
+      problems[i] = std::current_exception();
+    }
+  }
+  return problems;
+}
+
+void LocalDockerProvider::requireRunningAs(const config::Action& deploy, const std::optional<ContainerInfo>& info) const {
   const std::string container = containerOf(deploy);
-  auto info = docker_.inspectContainer(container);
   if (!info)
     throw Error(fmt::format("Deploy {} is not running (no container {})", deploy.name, container),
                 fmt::format("deploy it first: gardensync deploy --sync {}", deploy.name));

@@ -241,6 +241,27 @@ void LocalExecProvider::requireRunning(const config::Action& deploy) const {
                 fmt::format("deploy it first: gardensync deploy {}", deploy.name));
 }
 
+std::vector<std::exception_ptr> LocalExecProvider::checkRunning(const std::vector<const config::Action*>& deploys) const {
+  std::vector<const config::Action*> containers;  // asked of the inner provider, all at once
+  std::vector<size_t> at;
+  std::vector<std::exception_ptr> problems(deploys.size());
+  for (size_t i = 0; i < deploys.size(); ++i) {
+    if (!isExec(*deploys[i])) {
+      containers.push_back(deploys[i]);
+      at.push_back(i);
+      continue;
+    }
+    try {
+      requireRunning(*deploys[i]);
+    } catch (...) {
+      problems[i] = std::current_exception();
+    }
+  }
+  const auto inner = inner_->checkRunning(containers);
+  for (size_t k = 0; k < at.size(); ++k) problems[at[k]] = inner[k];
+  return problems;
+}
+
 void LocalExecProvider::prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                                            const StatusFunction& onStatus) const {
   inner_->prepareSyncTargets(sessions, onStatus);

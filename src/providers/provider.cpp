@@ -3,8 +3,14 @@
 #include "gardensync/providers/kubernetes.h"
 #include "gardensync/providers/local_docker.h"
 #include "gardensync/providers/local_exec.h"
+#include "gardensync/util/parallel.h"
 
 namespace gardensync::providers {
+
+std::vector<std::exception_ptr> Provider::checkRunning(const std::vector<const config::Action*>& deploys) const {
+  constexpr size_t kAtOnce = 8;  // each look is a docker or kubectl call that mostly waits
+  return util::runInParallel(deploys.size(), kAtOnce, [&](size_t i) { requireRunning(*deploys[i]); });
+}
 
 const char* toString(DeployOutcome outcome) {
   switch (outcome) {

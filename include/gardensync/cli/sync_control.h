@@ -27,8 +27,6 @@ struct ApplySummary {
 
 // How many `mutagen sync create` run at once.
 constexpr size_t kParallelCreates = 6;
-// How many checks of Deploys and containers (docker inspect, docker exec) run at once.
-constexpr size_t kParallelChecks = 8;
 
 // Creates the sessions, up to kParallelCreates at a time, and returns their identifiers in the
 // order given. When any create fails, the first failure is thrown after all have ended (the

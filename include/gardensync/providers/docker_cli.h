@@ -40,6 +40,8 @@ public:
   // `docker push <reference>`; a registry that refuses is a ToolError naming it.
   void push(const std::string& reference, const std::function<void(std::string_view)>& onOutput) const;
   std::optional<ContainerInfo> inspectContainer(const std::string& name) const;
+  // Several containers with one `docker container inspect`, by name; absent ones are left out.
+  std::map<std::string, ContainerInfo> inspectContainers(const std::vector<std::string>& names) const;
   // The names of all paused containers (one `docker ps`).
   std::set<std::string> pausedContainerNames() const;
   // Containers carrying every label in `labels`.

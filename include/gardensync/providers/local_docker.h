@@ -48,6 +48,7 @@ public:
   void checkStarted(const std::vector<DeployPlan>& plans, const StatusFunction& onStatus) const override;
   std::vector<DeployState> describe(const std::vector<const config::Action*>& deploys) const override;
   void requireRunning(const config::Action& deploy) const override;
+  std::vector<std::exception_ptr> checkRunning(const std::vector<const config::Action*>& deploys) const override;
   std::map<std::string, std::string> unreachableSyncTargets(
       const std::vector<const config::Action*>& deploys) const override;
   void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
@@ -79,6 +80,8 @@ private:
   Error stoppedError(const config::Action& deploy, const ContainerInfo& container, bool withSync) const;
   // Throws Error unless the Deploy has a container (running or not).
   void requireDeployed(const config::Action& deploy) const;
+  // requireRunning for what `docker container inspect` said of the Deploy's container.
+  void requireRunningAs(const config::Action& deploy, const std::optional<ContainerInfo>& info) const;
   // Throws Error when `container`, where `first` syncs, is stopped or paused.
   void explainUnreachable(const std::string& container, const sync::PlannedSession& first) const;
   // What prepareSyncTargets saw of the container folders of new sessions ("container:/path").

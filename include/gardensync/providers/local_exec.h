@@ -53,6 +53,7 @@ public:
   DeployPlan planDeploy(const config::Action& deploy, bool withSync) const override;
   void applyDeploy(const DeployPlan& plan, const StatusFunction& onStatus) const override;
   void requireRunning(const config::Action& deploy) const override;
+  std::vector<std::exception_ptr> checkRunning(const std::vector<const config::Action*>& deploys) const override;
   std::map<std::string, std::string> unreachableSyncTargets(
       const std::vector<const config::Action*>& deploys) const override;
   void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,

@@ -6,6 +6,7 @@
 // for those URLs.
 #pragma once
 
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -105,6 +106,9 @@ public:
 
   // Throws Error (naming where it looked) unless the Deploy runs now.
   virtual void requireRunning(const config::Action& deploy) const = 0;
+  // requireRunning for each of `deploys` (what it would throw, or null), side by side; a provider
+  // that can ask about all of them at once overrides it.
+  virtual std::vector<std::exception_ptr> checkRunning(const std::vector<const config::Action*>& deploys) const;
   // For each of `deploys` whose syncs cannot reach it though Mutagen reports nothing wrong, why,
   // when one cheap look tells (a paused container: Mutagen waits on its frozen agent without an
   // error); keyed by Deploy name. `sync status` asks it beside its Mutagen call.

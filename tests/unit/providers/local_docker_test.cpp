@@ -239,5 +239,30 @@ TEST(LocalDockerProvider, AFailedInitialCopyIsRemovedAgainAndReported) {
   EXPECT_EQ(runner.countCalls("src"), 1u);
 }
 
+
+// `sync start` asks about all Deploys with one docker inspect: a missing container is that
+// Deploy's problem, not a failure of the question.
+TEST(LocalDockerProvider, RunningDeploysAreCheckedWithOneInspect) {
+  auto config = loadFixture("container-spec");
+  const config::Action* api = config.find(config::ActionKind::Deploy, "api");
+  FakeRunner runner;
+  runner.on({"container", "inspect"},
+            {answer(1, "[]\n", "Error: No such container: gs-shop-api\n"),
+             answer(0, R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":true,"Status":"running"},"Config":{}}])"),
+             answer(1, "", "permission denied while trying to connect to the Docker daemon socket\n")});
+  LocalDockerProvider provider(config, runner);
+  auto problems = provider.checkRunning({api, api});
+  ASSERT_EQ(problems.size(), 2u);
+  try {
+    std::rethrow_exception(problems[0]);
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("Deploy api is not running (no container gs-shop-api)"));
+  }
+  EXPECT_EQ(runner.countCalls("inspect"), 1u);
+  problems = provider.checkRunning({api});
+  EXPECT_FALSE(problems[0]);
+  EXPECT_THROW(provider.checkRunning({api}), ToolError);
+}
+
 }  // namespace
 }  // namespace gardensync::providers
