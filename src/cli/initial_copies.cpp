@@ -15,7 +15,11 @@ std::vector<providers::InitialCopy> copyInitialFiles(const providers::Provider& 
   std::vector<providers::InitialCopy> copies;
   {
     ui::StatusLine status;
-    copies = provider.copyInitialFiles(fresh, [&status](const std::string& line) { status.show(line); });
+    // A copy's progress lines end in "(n of m files, ...)": without a terminal only the words
+    // before it are printed, once per copy.
+    copies = provider.copyInitialFiles(fresh, [&status](const std::string& line) {
+      status.show(line, std::string_view(line).substr(0, line.find(" (")));
+    });
   }
   std::vector<providers::InitialCopy> done;
   for (auto& copy : copies) {

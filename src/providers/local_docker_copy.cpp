@@ -143,7 +143,7 @@ std::vector<InitialCopy> LocalDockerProvider::copyInitialFiles(const std::vector
     try {
       result = docker_.copyInto(container, folder, [&] {
         std::string chunk = stream.next();
-        onStatus(fmt::format("copying {} into {}: {} of {} files, {} of {}", session.name, copy.where,
+        onStatus(fmt::format("copying {} into {} ({} of {} files, {} of {})", session.name, copy.where,
                              stream.filesDone(), totalFiles, megabytes(stream.bytesRead()), megabytes(totalBytes)));
         return chunk;
       });

@@ -121,7 +121,8 @@ public:
                                   const StatusFunction& onStatus) const = 0;
   // Just before the new sessions `fresh` are created: fills the absent or empty container folders
   // of those whose local side is the source with one stream each (providers/initial_copy.h), and
-  // returns what it copied. Only an optimisation: what it cannot do (a provider without it,
+  // returns what it copied, reporting progress as "copying <session> into <where> (<progress>)".
+  // Only an optimisation: what it cannot do (a provider without it,
   // GARDENSYNC_INITIAL_COPY=off, a folder that is not empty, a failed copy, which it warns about)
   // is left to Mutagen's first cycle.
   virtual std::vector<InitialCopy> copyInitialFiles(const std::vector<sync::PlannedSession>& /*fresh*/,
