@@ -136,30 +136,17 @@ if [[ $NEEDS_DOCKER -eq 1 ]]; then
 fi
 
 # --- measuring and summing up -----------------------------------------------------------------
-now_us() { local t=${EPOCHREALTIME/[.,]/}; NOW_US=$((10#$t)); }
 # timed CMD...: runs CMD with its output discarded and sets US to its wall time in µs. A failing
 # command stops the bench: a time of a failure is no measurement.
 timed() {
-    now_us; TIMED_START=$NOW_US
+    bench_now_us; TIMED_START=$NOW_US
     if ! "$@" >/dev/null 2>"$WORK/timed.err"; then
         sed 's/^/  /' "$WORK/timed.err" >&2
         die "failed: $*"
     fi
-    now_us; US=$((NOW_US - TIMED_START))
-}
-# stats "us1 us2 ..." -> "p50 p95 max" in µs (nearest rank), "- - -" when empty.
-stats() {
-    tr ' ' '\n' <<<"$1" | sort -n | awk '
-        NF { v[++n] = $1 }
-        END {
-            if (n == 0) { print "- - -"; exit }
-            r50 = int(0.5 * n); if (r50 < 0.5 * n) r50++
-            r95 = int(0.95 * n); if (r95 < 0.95 * n) r95++
-            printf "%d %d %d\n", v[r50], v[r95], v[n]
-        }'
+    bench_now_us; US=$((NOW_US - TIMED_START))
 }
 ms() { awk -v u="$1" 'BEGIN { if (u == "-") printf "-"; else printf "%.1f", u / 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.2f", a / b; else printf "-" }'; }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-") printf "%+.1f", (a - b) / 1000; else printf "-" }'; }
 json_num() { if [[ "$1" == - ]]; then printf null; else printf '%s' "${1#+}"; fi; }
 json_ms_list() {   # "us1 us2" -> [ms1, ms2]
@@ -167,7 +154,7 @@ json_ms_list() {   # "us1 us2" -> [ms1, ms2]
 }
 declare -A SAMPLES P50 P95 PMAX
 summarize() {   # summarize KEY: fills P50/P95/PMAX[KEY] from SAMPLES[KEY]
-    read -r "P50[$1]" "P95[$1]" "PMAX[$1]" <<<"$(stats "${SAMPLES[$1]:-}")"
+    read -r "P50[$1]" "P95[$1]" "PMAX[$1]" <<<"$(bench_stats "${SAMPLES[$1]:-}")"
 }
 
 # --- Mutagen: the binary gardensync installed, read from a project's helper script -------------
@@ -394,12 +381,17 @@ cpu_busy() {
 cores() { awk -v c="$1" 'BEGIN { if (c == "-" || c == "") printf "-"; else printf "%.2f", c / 100 }'; }
 # Raw sessions: the same folders' contents, the same mode and container paths, Mutagen's defaults
 # otherwise (as a user would type them), one container per gardensync Deploy.
+# Mutagen 0.18.1's daemon can lose a new prompter before its first message ("prompter not found",
+# nothing created); a create that says so is tried again, up to 3 times, as gardensync does.
 raw_create_all() {
-    local d j
+    local d j try err
     for ((d = 0; d < CREATE_DEPLOYS; d++)); do
         for ((j = 0; j < PATHS_PER_DEPLOY; j++)); do
-            raw 300 sync create --no-global-configuration --name "svc-$d-p$j" --mode one-way-replica \
-                "$WORK/create-raw/src/svc-$d/p$j" "docker://$RAW_PREFIX$d/app/p$j" || return 1
+            for ((try = 1; ; try++)); do
+                err=$(raw 300 sync create --no-global-configuration --name "svc-$d-p$j" --mode one-way-replica \
+                    "$WORK/create-raw/src/svc-$d/p$j" "docker://$RAW_PREFIX$d/app/p$j" 2>&1 >/dev/null) && break
+                [[ $try -lt 3 && $err == *"prompter not found"* ]] || { printf '%s\n' "$err" >&2; return 1; }
+            done
         done
     done
     raw_wait_synced
@@ -427,7 +419,7 @@ gs_start_all() {
     while IFS= read -r line; do
         case $line in
             gs-exit=*) status=${line#gs-exit=}; continue ;;
-            *"starting sync "*) if [[ -z "$GS_CREATE_FROM" ]]; then now_us; GS_CREATE_FROM=$NOW_US; fi ;;
+            *"starting sync "*) if [[ -z "$GS_CREATE_FROM" ]]; then bench_now_us; GS_CREATE_FROM=$NOW_US; fi ;;
         esac
         printf '%s\n' "$line" >>"$WORK/gs-start.log"
     done < <(gs "$1" 600 --yes sync start 2>&1 >/dev/null; echo "gs-exit=$?")
@@ -530,7 +522,7 @@ sizes=($CONFIG_SIZES)
                 k=status:$n:$v
                 if [[ $v == mutagen-list ]]; then d50=""; d95=""; r=""; else
                     d50="$(diff_ms "${P50[$k]}" "${P50[$base]}") ms"; d95="$(diff_ms "${P95[$k]}" "${P95[$base]}") ms"
-                    r=$(ratio "${P50[$k]}" "${P50[$base]}"); fi
+                    r=$(bench_ratio "${P50[$k]}" "${P50[$base]}"); fi
                 echo "| $n | \`${STATUS_LABEL[$v]}\` | $(ms "${P50[$k]}") ms | $(ms "${P95[$k]}") ms | $(ms "${PMAX[$k]}") ms | $d50 | $d95 | $r |"
             done
         done
@@ -549,7 +541,7 @@ sizes=($CONFIG_SIZES)
                 k=config:$size:$c
                 per=$(awk -v u="${P50[$k]}" -v n="$size" 'BEGIN { printf "%.2f", u / n / 1000 }')
                 growth=""
-                if [[ -n "$prev" ]]; then growth="$(ratio "${P50[$k]}" "${P50[config:$prev:$c]}")x (size $(ratio "$size" "$prev")x)"; fi
+                if [[ -n "$prev" ]]; then growth="$(bench_ratio "${P50[$k]}" "${P50[config:$prev:$c]}")x (size $(bench_ratio "$size" "$prev")x)"; fi
                 label=$([[ $c == validate ]] && echo "validate" || echo "deploy --sync=* --dry-run")
                 echo "| $size | \`$label\` | $(ms "${P50[$k]}") ms | $(ms "${P95[$k]}") ms | $(ms "${PMAX[$k]}") ms | $per ms | $growth |"
                 prev=$size
@@ -571,7 +563,7 @@ sizes=($CONFIG_SIZES)
             echo "| ${CREATE_LABEL[$v]} | $(ms "${SAMPLES[create:$v:first]}") ms | $(ms "${P50[create:$v]}") ms | $(ms "${P95[create:$v]}") ms | $(ms "${PMAX[create:$v]}") ms | $per ms | $busy |"
         done
         for v in gs gsc; do
-            echo "| **${CREATE_RATIO_LABEL[$v]}** | $(ratio "${SAMPLES[create:$v:first]}" "${SAMPLES[create:raw:first]}") | $(ratio "${P50[create:$v]}" "${P50[create:raw]}") | $(ratio "${P95[create:$v]}" "${P95[create:raw]}") | $(ratio "${PMAX[create:$v]}" "${PMAX[create:raw]}") | | |"
+            echo "| **${CREATE_RATIO_LABEL[$v]}** | $(bench_ratio "${SAMPLES[create:$v:first]}" "${SAMPLES[create:raw:first]}") | $(bench_ratio "${P50[create:$v]}" "${P50[create:raw]}") | $(bench_ratio "${P95[create:$v]}" "${P95[create:raw]}") | $(bench_ratio "${PMAX[create:$v]}" "${PMAX[create:raw]}") | | |"
         done
     fi
 } >"$MD"
@@ -599,7 +591,7 @@ json_stats() {   # json_stats KEY -> "runs_ms": [...], "p50_ms": .., "p95_ms": .
                 "$(json_num "$(diff_ms "${P50[status:$n:gs-text]}" "${P50[$base]}")")" "$(json_num "$(diff_ms "${P95[status:$n:gs-text]}" "${P95[$base]}")")" \
                 "$(json_num "$(diff_ms "${P50[status:$n:gs-json]}" "${P50[$base]}")")" "$(json_num "$(diff_ms "${P95[status:$n:gs-json]}" "${P95[$base]}")")"
             printf '      "ratio_p50_vs_mutagen_list": {"gs-text": %s, "gs-json": %s}\n    }' \
-                "$(json_num "$(ratio "${P50[status:$n:gs-text]}" "${P50[$base]}")")" "$(json_num "$(ratio "${P50[status:$n:gs-json]}" "${P50[$base]}")")"
+                "$(json_num "$(bench_ratio "${P50[status:$n:gs-text]}" "${P50[$base]}")")" "$(json_num "$(bench_ratio "${P50[status:$n:gs-json]}" "${P50[$base]}")")"
             sep=,
         done
         printf '\n  }'
@@ -625,7 +617,7 @@ json_stats() {   # json_stats KEY -> "runs_ms": [...], "p50_ms": .., "p95_ms": .
             gsep=""
             for ((i = 1; i < ${#sizes[@]}; i++)); do
                 printf '%s"%s/%s": %s' "$gsep" "${sizes[i]}" "${sizes[i - 1]}" \
-                    "$(json_num "$(ratio "${P50[config:${sizes[i]}:$c]}" "${P50[config:${sizes[i - 1]}:$c]}")")"
+                    "$(json_num "$(bench_ratio "${P50[config:${sizes[i]}:$c]}" "${P50[config:${sizes[i - 1]}:$c]}")")"
                 gsep=", "
             done
             printf '}'
@@ -649,10 +641,10 @@ json_stats() {   # json_stats KEY -> "runs_ms": [...], "p50_ms": .., "p95_ms": .
         sep=""
         for v in gs gsc; do
             printf '%s"%s": {"round1": %s, "p50": %s, "p95": %s, "max": %s}' "$sep" "${CREATE_KEY[$v]}" \
-                "$(json_num "$(ratio "${SAMPLES[create:$v:first]}" "${SAMPLES[create:raw:first]}")")" \
-                "$(json_num "$(ratio "${P50[create:$v]}" "${P50[create:raw]}")")" \
-                "$(json_num "$(ratio "${P95[create:$v]}" "${P95[create:raw]}")")" \
-                "$(json_num "$(ratio "${PMAX[create:$v]}" "${PMAX[create:raw]}")")"
+                "$(json_num "$(bench_ratio "${SAMPLES[create:$v:first]}" "${SAMPLES[create:raw:first]}")")" \
+                "$(json_num "$(bench_ratio "${P50[create:$v]}" "${P50[create:raw]}")")" \
+                "$(json_num "$(bench_ratio "${P95[create:$v]}" "${P95[create:raw]}")")" \
+                "$(json_num "$(bench_ratio "${PMAX[create:$v]}" "${PMAX[create:raw]}")")"
             sep=", "
         done
         printf '}\n  }'

@@ -75,12 +75,6 @@ MUTAGEN=""
 GS_DEPLOYED=0
 RAW_DAEMON=0
 
-gs() {
-    local limit=$1; shift
-    env -u GARDENSYNC_MUTAGEN_PATH -u MUTAGEN_DATA_DIRECTORY -u GARDENSYNC_WATCHER \
-        HOME="$GS_HOME" XDG_CACHE_HOME="$GS_CACHE" GARDENSYNC_MUTAGEN_MIRROR="file://$MIRROR_DIR" \
-        timeout "$limit" "$GS_BIN" --root "$GS_PROJECT" "$@" </dev/null
-}
 
 cleanup() {
     local rc=$?

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared by the bench scripts: messages, the raw Mutagen wrapper and the end of every cleanup.
+# Shared by the bench scripts: messages, the gardensync and raw Mutagen wrappers, statistics and
+# the end of every cleanup (cli-scale.sh, which runs several projects, defines its own gs after).
 # A script sources it after setting WORK, RAW_HOME, RAW_DATA; it keeps MUTAGEN (the binary,
 # once gardensync installed it) and RAW_DAEMON (1 once the raw daemon may run) up to date, and
 # defines its own cleanup(), which ends with bench_cleanup_end.
@@ -79,4 +80,13 @@ bench_raw_wait_synced() {
         [[ $SECONDS -lt $deadline ]] || { echo "only $synced of $want raw sessions synced after $2 s" >&2; return 1; }
         sleep 0.1
     done
+}
+
+# gs SECONDS ARGS...: build/gardensync (GS_BIN) on the project GS_PROJECT, with a HOME (GS_HOME)
+# and cache (GS_CACHE) of its own, installing Mutagen from MIRROR_DIR; no stdin.
+gs() {
+    local limit=$1; shift
+    env -u GARDENSYNC_MUTAGEN_PATH -u MUTAGEN_DATA_DIRECTORY -u GARDENSYNC_WATCHER \
+        HOME="$GS_HOME" XDG_CACHE_HOME="$GS_CACHE" GARDENSYNC_MUTAGEN_MIRROR="file://$MIRROR_DIR" \
+        timeout "$limit" "$GS_BIN" --root "$GS_PROJECT" "$@" </dev/null
 }

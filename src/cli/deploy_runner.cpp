@@ -229,9 +229,9 @@ Deployment deployAndSync(Context& context, const providers::Provider& provider,
     }
   }
   // Only a container that keeps running counts as deployed: one whose command ends at once is
-  // reported with its exit code and log before any sync would try to reach it. With syncs, that
-  // check takes its time while the sync targets are prepared and the initial files copied (a
-  // container that stops meanwhile fails those with the same report); sessions start after it.
+  // reported with its exit code and log. With syncs, that check takes its time while the sync
+  // targets are prepared, the initial files copied and the sessions created (a container that
+  // stops meanwhile fails those with the same report, and its new sessions are stopped again).
   auto reportDeployed = [&plans] {
     for (const auto& plan : plans)
       spdlog::info("deploy {}: {} {}", plan.deploy->name, plan.resource, providers::toString(plan.outcome));
@@ -260,13 +260,23 @@ Deployment deployAndSync(Context& context, const providers::Provider& provider,
     }
     const std::vector<std::string> names(syncDeploys.begin(), syncDeploys.end());
     std::vector<providers::InitialCopy> copies;
-    auto summary = applySessions(client, config.project.name, names, sessions, running,
-                                 [&](const std::vector<sync::PlannedSession>& fresh) {
-                                   for (const auto& session : fresh) provider.beforeSessionCreate(session, engine->transport);
-                                   copies = copyInitialFiles(provider, fresh);
-                                   keptRunning();
-                                 });
-    keptRunning();
+    ApplySummary summary;
+    try {
+      summary = applySessions(client, config.project.name, names, sessions, running,
+                              [&](const std::vector<sync::PlannedSession>& fresh) {
+                                for (const auto& session : fresh) provider.beforeSessionCreate(session, engine->transport);
+                                copies = copyInitialFiles(provider, fresh);
+                              });
+    } catch (...) {
+      keptRunning();  // a container that stopped explains a failed create better than Mutagen
+      throw;
+    }
+    try {
+      keptRunning();
+    } catch (...) {  // no sessions are left behind for a container that did not keep running
+      client.terminate(summary.createdIdentifiers);
+      throw;
+    }
     spdlog::info("syncs: {} started, {} unchanged, {} stopped", summary.created, summary.unchanged,
                  summary.terminated + stale.size());
     refreshWatcher(*engine, config.project.name, summary.created + summary.terminated + stale.size() > 0);

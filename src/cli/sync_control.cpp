@@ -164,6 +164,7 @@ ApplySummary applySessions(const mutagen::SessionClient& client, const std::stri
   // agent probed, perhaps installed): several at once finish far sooner than one after another.
   const auto created = createInParallel(client, changes.create);
   summary.identifiers.insert(summary.identifiers.end(), created.begin(), created.end());
+  summary.createdIdentifiers = created;
   summary.created = created.size();
   // A session that Mutagen watches on neither side runs no first cycle by itself.
   std::vector<std::string> needFirstCycle;

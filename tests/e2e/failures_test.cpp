@@ -93,6 +93,18 @@ TEST(Failures, ContainerThatExitsAtOnceIsReportedWithItsLog) {
   EXPECT_TRUE(contains(sync.err, "config missing")) << sync.err;
   EXPECT_FALSE(contains(sync.err, "agent")) << sync.err;
   EXPECT_FALSE(contains(sync.err, "started")) << sync.err;
+
+  // One that ends a moment later, while its syncs are being started: the same report, and no
+  // session is left behind for it.
+  project.write("garden.yml",
+                "kind: Deploy\nname: app\ntype: container\nspec:\n  image: gardensync-test/busybox:latest\n"
+                "  command: [sh, -c, \"echo booting; sleep 1; exit 4\"]\n"
+                "  sync:\n    paths:\n      - source: src\n        target: /app/src\n");
+  auto late = project.gardensync({"deploy", "--sync=*"});
+  EXPECT_EQ(late.exitCode, 1);
+  EXPECT_TRUE(contains(late.err, "exited with code 4")) << late.err;
+  auto status = project.gardensync({"sync", "status", "--output", "json"});
+  EXPECT_TRUE(status.json()["sessions"].empty()) << status.out;
 }
 
 TEST(Failures, FailingBuildShowsTheFailedStepAndItsOutput) {

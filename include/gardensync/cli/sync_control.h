@@ -23,6 +23,7 @@ struct ApplySummary {
   size_t terminated = 0;
   size_t unchanged = 0;
   std::vector<std::string> identifiers;  // of the planned sessions: the ones created and the ones kept
+  std::vector<std::string> createdIdentifiers;  // the ones created
 };
 
 // How many `mutagen sync create` run at once.
