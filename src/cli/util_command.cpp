@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "gardensync/cli/commands.h"
 #include "gardensync/cli/engine.h"
 #include "gardensync/cli/services.h"
@@ -8,11 +10,19 @@ namespace gardensync::cli {
 
 namespace {
 
+// Whether the Mutagen command talks to the daemon: not `daemon ...` (which manages it), `version`,
+// `legal`, `help` or any `--help`. Those that do need it running with gardensync's environment,
+// not whatever a Mutagen autostart would inherit.
+bool needsDaemon(const std::vector<std::string>& args) {
+  if (args.empty()) return false;
+  for (const char* own : {"daemon", "version", "legal", "help"})
+    if (args.front() == own) return false;
+  return std::none_of(args.begin(), args.end(), [](const std::string& arg) { return arg == "--help" || arg == "-h"; });
+}
+
 int runMutagenPassThrough(Context& context, const std::vector<std::string>& args) {
-  // `daemon ...` manages the daemon itself; everything else needs it running (with gardensync's
-  // environment, not whatever a Mutagen autostart would inherit).
   const bool daemonCommand = !args.empty() && args.front() == "daemon";
-  Engine engine = context.services().engine(context, !daemonCommand, true);
+  Engine engine = context.services().engine(context, needsDaemon(args), true);
   if (daemonCommand && args.size() >= 2 && args[1] == "stop") {
     watch::stopWatcher(engine.dataDir.path);  // it has nothing to flush without the daemon
     engine.mutagen->stopDaemon();

@@ -87,11 +87,16 @@ TEST(Engine, PassThroughKeepsMutagensOutputAndExitCode) {
   auto version = project.gardensync({"util", "mutagen", "version"});
   EXPECT_EQ(version.exitCode, 0);
   EXPECT_EQ(version.out, "0.18.1\n");
+  auto help = project.gardensync({"util", "mutagen", "--help"});  // Mutagen's help, not ours
+  EXPECT_NE(help.out.find("Mutagen"), std::string::npos) << help.out;
+  EXPECT_EQ(project.gardensync({"util", "mutagen", "sync", "create", "--help"}).exitCode, 0);
+  // Neither needs the daemon, so none was started.
+  const fs::path dataDir = fs::read_symlink(project.root() / ".garden/mutagen/latest");
+  EXPECT_FALSE(fs::exists(dataDir / "gardensync-daemon"));
   auto bad = project.gardensync({"util", "mutagen", "sync", "flush", "no-such-session"});
   EXPECT_EQ(bad.exitCode, 1);
   EXPECT_NE(bad.err.find("did not match any sessions"), std::string::npos) << bad.err;
-  auto help = project.gardensync({"util", "mutagen", "--help"});  // Mutagen's help, not ours
-  EXPECT_NE(help.out.find("Mutagen"), std::string::npos) << help.out;
+  EXPECT_TRUE(fs::exists(dataDir / "gardensync-daemon"));
 }
 
 TEST(Engine, ChecksumMismatchLeavesTheCacheUntouched) {
