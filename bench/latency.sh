@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # bench/latency.sh — write-to-visible latency of edits in a 5,000-file tree, and idle CPU, for
-# gardensync (with its file watcher) and raw Mutagen with default settings, in the same run.
-# BENCH_DIRECTION=to-container (the default): local edits, one-way-replica syncs, seen by a probe
-# in the container. BENCH_DIRECTION=to-local: edits inside the container, two-way-safe syncs,
-# seen locally.
+# gardensync (with its file watcher), raw Mutagen with default settings and raw Mutagen with its
+# fastest polling, in the same run. BENCH_DIRECTION=to-container (the default): local edits,
+# one-way-replica syncs, seen by a probe in the container. BENCH_DIRECTION=to-local: edits inside
+# the container, two-way-safe syncs, seen locally.
 #
-#   gardensync   a temp Garden project deployed with `gardensync deploy --sync=* --detach`
-#   raw-mutagen  the same Mutagen binary, its own daemon, `mutagen sync create` with defaults
+#   gardensync        a temp Garden project deployed with `gardensync deploy --sync=* --detach`
+#   raw-mutagen       the same Mutagen binary, its own daemon, `mutagen sync create` with defaults
+#   raw-mutagen-poll  the same binary, a third daemon, `--watch-mode force-poll
+#                     --watch-polling-interval 1` (both endpoints rescan every second: the
+#                     lowest latency Mutagen offers on Linux without a watcher, at a CPU cost)
 #
 # Cold edits go to a file nobody touched since the tree was synced; hot edits write the same
 # file again right after its previous edit arrived. Each latency runs from just before the write
 # to the moment a probe already running inside the container sees the new content (it checks
-# every 5 ms), so no `docker exec` start-up is counted. It reports p50/p95/max and ratios,
-# writes bench/results/<UTC time>-latency.json and .md, and never passes or fails on timing.
+# every 5 ms), so no `docker exec` start-up is counted. It reports p50/p95/max and the ratios
+# gardensync / each raw variant, writes bench/results/<UTC time>-latency-<direction>.json and
+# .md, and never passes or fails on timing.
 #
 # Environment: BENCH_DIRECTION (to-container), BENCH_EDITS (20 per kind and variant),
 # BENCH_JITTER_MS (10000), BENCH_IDLE_S (60), BENCH_SEED, BENCH_MIRROR_DIR
@@ -32,6 +36,9 @@ IMAGE=gardensync-test/busybox:latest
 KEEPALIVE="trap 'exit 0' TERM; while true; do sleep 1; done"
 GS_CONTAINER=gs-bench-lat-app
 RAW_CONTAINER=bench-lat-raw
+POLL_CONTAINER=bench-lat-poll
+# Mutagen's minimum (whole seconds, at least 1).
+POLL_INTERVAL_S=1
 TARGET=/app/src
 
 case $DIRECTION in
@@ -70,11 +77,19 @@ GS_PROJECT=$WORK/gs
 RAW_SRC=$WORK/raw/src
 RAW_DATA=$WORK/raw-data
 RAW_HOME=$WORK/raw-home
-mkdir -p "$GS_HOME" "$GS_CACHE" "$GS_PROJECT/src" "$RAW_SRC" "$RAW_DATA" "$RAW_HOME"
+POLL_SRC=$WORK/poll/src
+POLL_DATA=$WORK/poll-data
+POLL_HOME=$WORK/poll-home
+mkdir -p "$GS_HOME" "$GS_CACHE" "$GS_PROJECT/src" "$RAW_SRC" "$RAW_DATA" "$RAW_HOME" "$POLL_SRC" "$POLL_DATA" "$POLL_HOME"
 MUTAGEN=""
 GS_DEPLOYED=0
 RAW_DAEMON=0
+POLL_DAEMON=0
+VARIANTS=(gs raw poll)
 
+# poll SECONDS ARGS...: Mutagen on a third daemon, so the polling session shares nothing with
+# the raw one (the raw wrapper is in lib.sh).
+poll() { bench_mutagen_on "$POLL_HOME" "$POLL_DATA" "$@"; }
 
 cleanup() {
     local rc=$?
@@ -84,12 +99,13 @@ cleanup() {
     if [[ $GS_DEPLOYED -eq 1 ]]; then gs 120 --yes cleanup deploy >>"$WORK/cleanup.log" 2>&1; fi
     if [[ -d "$GS_HOME/.gardensync" ]]; then gs 60 util mutagen daemon stop >>"$WORK/cleanup.log" 2>&1; fi
     bench_stop_raw_daemon
-    timeout 60 docker rm -f "$RAW_CONTAINER" "$GS_CONTAINER" >/dev/null 2>&1 </dev/null
+    if [[ $POLL_DAEMON -eq 1 ]]; then bench_stop_daemon poll; fi
+    timeout 60 docker rm -f "$RAW_CONTAINER" "$POLL_CONTAINER" "$GS_CONTAINER" >/dev/null 2>&1 </dev/null
     bench_cleanup_end "$rc"
 }
 bench_trap_cleanup
 
-for c in "$RAW_CONTAINER" "$GS_CONTAINER"; do
+for c in "$RAW_CONTAINER" "$POLL_CONTAINER" "$GS_CONTAINER"; do
     if timeout 20 docker container inspect "$c" >/dev/null 2>&1 </dev/null; then
         log "removing leftover container $c"
         timeout 60 docker rm -f "$c" >/dev/null </dev/null
@@ -112,7 +128,7 @@ stats() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-" && b != "-") printf "%.2f", a / b; else printf "-" }'; }
 
-# --- the tree: 50 folders of 100 files, the same in both sources -----------------------
+# --- the tree: 50 folders of 100 files, the same in the three sources ------------------
 make_tree() {
     local src=$1 d f
     for ((d = 0; d < DIRS; d++)); do
@@ -120,9 +136,10 @@ make_tree() {
         for ((f = 0; f < FILES_PER_DIR; f++)); do printf 'initial %d %d\n' "$d" "$f" >"$src/d$d/f$f.txt"; done
     done
 }
-log "writing two trees of $((DIRS * FILES_PER_DIR)) files"
+log "writing three trees of $((DIRS * FILES_PER_DIR)) files"
 make_tree "$GS_PROJECT/src"
 make_tree "$RAW_SRC"
+make_tree "$POLL_SRC"
 
 cat >"$GS_PROJECT/project.garden.yml" <<'EOF'
 apiVersion: garden.io/v2
@@ -157,16 +174,29 @@ MUTAGEN=$(bench_mutagen_of "$HELPER")
 MUTAGEN_VERSION=$(raw 30 version)
 GS_DATA=$(cd "$GS_PROJECT/.garden/mutagen/latest" && pwd -P)
 
-log "starting raw Mutagen ($MUTAGEN_VERSION) with default settings"
-timeout 60 docker run -d --name "$RAW_CONTAINER" --network none "$IMAGE" sh -c "$KEEPALIVE" >/dev/null </dev/null
-RAW_DAEMON=1
-raw 60 daemon start >"$WORK/raw-daemon.log" 2>&1 || { cat "$WORK/raw-daemon.log" >&2; die "mutagen daemon start failed"; }
-raw 300 sync create --no-global-configuration --name bench-raw --mode "$MODE" \
-    "$RAW_SRC" "docker://$RAW_CONTAINER$TARGET" >"$WORK/raw-create.log" 2>&1 ||
-    { cat "$WORK/raw-create.log" >&2; die "mutagen sync create failed"; }
-raw 300 sync flush bench-raw >>"$WORK/raw-create.log" 2>&1 || { cat "$WORK/raw-create.log" >&2; die "mutagen sync flush failed"; }
+# start_mutagen WRAPPER SRC CONTAINER [CREATE FLAGS...]: the container, the wrapper's daemon and
+# one session `bench-WRAPPER`, flushed so the whole tree is in place before any timing. The
+# caller sets the wrapper's *_DAEMON flag first, so cleanup stops a half-started daemon too.
+start_mutagen() {
+    local w=$1 src=$2 c=$3; shift 3
+    timeout 60 docker run -d --name "$c" --network none "$IMAGE" sh -c "$KEEPALIVE" >/dev/null </dev/null
+    "$w" 60 daemon start >"$WORK/$w-daemon.log" 2>&1 || { cat "$WORK/$w-daemon.log" >&2; die "mutagen daemon start ($w) failed"; }
+    "$w" 300 sync create --no-global-configuration --name "bench-$w" --mode "$MODE" "$@" \
+        "$src" "docker://$c$TARGET" >"$WORK/$w-create.log" 2>&1 ||
+        { cat "$WORK/$w-create.log" >&2; die "mutagen sync create ($w) failed"; }
+    "$w" 300 sync flush "bench-$w" >>"$WORK/$w-create.log" 2>&1 || { cat "$WORK/$w-create.log" >&2; die "mutagen sync flush ($w) failed"; }
+}
 
-for c in "$GS_CONTAINER" "$RAW_CONTAINER"; do
+log "starting raw Mutagen ($MUTAGEN_VERSION) with default settings"
+RAW_DAEMON=1
+start_mutagen raw "$RAW_SRC" "$RAW_CONTAINER"
+# --watch-mode and its interval apply to both endpoints (alpha locally, beta in the container's
+# agent), which matters for BENCH_DIRECTION=to-local, where the container side is the one that changes.
+log "starting raw Mutagen with force-poll every ${POLL_INTERVAL_S} s"
+POLL_DAEMON=1
+start_mutagen poll "$POLL_SRC" "$POLL_CONTAINER" --watch-mode force-poll --watch-polling-interval "$POLL_INTERVAL_S"
+
+for c in "$GS_CONTAINER" "$RAW_CONTAINER" "$POLL_CONTAINER"; do
     n=$(timeout 60 docker exec "$c" sh -c "find $TARGET -type f | wc -l" </dev/null)
     [[ "${n//[^0-9]/}" -eq $((DIRS * FILES_PER_DIR)) ]] || die "$c holds $n files after the initial sync"
 done
@@ -222,24 +252,25 @@ measure_to_local() {
 }
 if [[ $DIRECTION == to-local ]]; then measure() { measure_to_local "$@"; }; fi
 
-src_of() { case $1 in gs) echo "$GS_PROJECT/src" ;; raw) echo "$RAW_SRC" ;; esac; }
-container_of() { case $1 in gs) echo "$GS_CONTAINER" ;; raw) echo "$RAW_CONTAINER" ;; esac; }
-label() { case $1 in gs) echo gardensync ;; raw) echo raw-mutagen ;; esac; }
-declare -A COLD=([gs]="" [raw]="") HOT=([gs]="" [raw]="") TIMEOUTS=([gs]=0 [raw]=0)
+src_of() { case $1 in gs) echo "$GS_PROJECT/src" ;; raw) echo "$RAW_SRC" ;; poll) echo "$POLL_SRC" ;; esac; }
+container_of() { case $1 in gs) echo "$GS_CONTAINER" ;; raw) echo "$RAW_CONTAINER" ;; poll) echo "$POLL_CONTAINER" ;; esac; }
+label() { case $1 in gs) echo gardensync ;; raw) echo raw-mutagen ;; poll) echo raw-mutagen-poll ;; esac; }
+declare -A COLD=([gs]="" [raw]="" [poll]="") HOT=([gs]="" [raw]="" [poll]="") TIMEOUTS=([gs]=0 [raw]=0 [poll]=0)
 
 log "measuring $EDITS cold and $EDITS hot edits per variant (random pause 0..${JITTER_MS} ms before cold edits)"
-orders=("gs raw" "raw gs")
+# Each variant goes first, second and third in turn, so none always follows the same one.
+orders=("gs raw poll" "raw poll gs" "poll gs raw")
 for ((round = 0; round < EDITS; round++)); do
     # A different folder and file every round: never touched since the initial sync.
     rel=d$(( (round * 7) % DIRS ))/f$(( (round * 13) % FILES_PER_DIR )).txt
-    for v in ${orders[round % 2]}; do
+    for v in ${orders[round % 3]}; do
         random_pause
         measure "$(container_of "$v")" "$(src_of "$v")/$rel" "$TARGET/$rel"
         COLD[$v]+="$LAT "; TIMEOUTS[$v]=$((TIMEOUTS[$v] + TIMED_OUT))
         cold=$LAT
         measure "$(container_of "$v")" "$(src_of "$v")/$rel" "$TARGET/$rel"
         HOT[$v]+="$LAT "; TIMEOUTS[$v]=$((TIMEOUTS[$v] + TIMED_OUT))
-        printf '  round %2d %-11s %-14s cold %6d ms  hot %6d ms\n' "$((round + 1))" "$(label "$v")" "$rel" "$cold" "$LAT" >&2
+        printf '  round %2d %-16s %-14s cold %6d ms  hot %6d ms\n' "$((round + 1))" "$(label "$v")" "$rel" "$cold" "$LAT" >&2
     done
 done
 
@@ -266,15 +297,18 @@ tree_ticks() {
     done
     echo "$total"
 }
+data_of() { case $1 in raw) echo "$RAW_DATA" ;; poll) echo "$POLL_DATA" ;; esac; }
 roots_of() {   # the processes a variant runs: its daemon, the watcher, the container's processes
     local v=$1 roots=""
     if [[ $v == gs ]]; then
         roots+=" $(sed -n 's/^pid=//p' "$GS_DATA/gardensync-daemon" 2>/dev/null)"
         roots+=" $(sed -n 's/^pid=//p' "$GS_DATA/gardensync-watcher" 2>/dev/null)"
     else
-        local pid
+        # Other daemons (gardensync's, the other raw variant's, anyone else's) have other data dirs.
+        local pid data
+        data=$(data_of "$v")
         for pid in $(pgrep -f -- "daemon run"); do
-            if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "MUTAGEN_DATA_DIRECTORY=$RAW_DATA"; then
+            if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "MUTAGEN_DATA_DIRECTORY=$data"; then
                 roots+=" $pid"
             fi
         done
@@ -282,24 +316,24 @@ roots_of() {   # the processes a variant runs: its daemon, the watcher, the cont
     roots+=" $(timeout 20 docker top "$(container_of "$v")" -o pid 2>/dev/null </dev/null | tail -n +2 | tr '\n' ' ')"
     echo "$roots"
 }
-declare -A CPU_MS
+# variant_ticks V: tree_ticks over the roots of V found before the idle period (ROOTS).
+variant_ticks() { local roots; read -r -a roots <<<"${ROOTS[$1]}"; TICKS=(); tree_ticks "${roots[@]}"; }
+declare -A CPU_MS ROOTS TICKS0
 if [[ $IDLE_S -gt 0 ]]; then
     log "measuring idle CPU over ${IDLE_S} s"
     declare -A TICKS
     HZ=$(getconf CLK_TCK)
-    gs_roots=$(roots_of gs); raw_roots=$(roots_of raw)
-    TICKS=(); gs0=$(tree_ticks $gs_roots); TICKS=(); raw0=$(tree_ticks $raw_roots)
+    for v in "${VARIANTS[@]}"; do ROOTS[$v]=$(roots_of "$v"); done
+    for v in "${VARIANTS[@]}"; do TICKS0[$v]=$(variant_ticks "$v"); done
     sleep "$IDLE_S"
-    TICKS=(); gs1=$(tree_ticks $gs_roots); TICKS=(); raw1=$(tree_ticks $raw_roots)
-    CPU_MS[gs]=$(( (gs1 - gs0) * 1000 / HZ ))
-    CPU_MS[raw]=$(( (raw1 - raw0) * 1000 / HZ ))
+    for v in "${VARIANTS[@]}"; do CPU_MS[$v]=$(( ($(variant_ticks "$v") - TICKS0[$v]) * 1000 / HZ )); done
 else
-    CPU_MS[gs]=-; CPU_MS[raw]=-
+    for v in "${VARIANTS[@]}"; do CPU_MS[$v]=-; done
 fi
 
 # --- report -----------------------------------------------------------------------------------
 declare -A C50 C95 CMAX H50 H95 HMAX
-for v in gs raw; do
+for v in "${VARIANTS[@]}"; do
     read -r C50[$v] C95[$v] CMAX[$v] <<<"$(stats "${COLD[$v]}")"
     read -r H50[$v] H95[$v] HMAX[$v] <<<"$(stats "${HOT[$v]}")"
 done
@@ -307,6 +341,14 @@ mkdir -p "$RESULTS_DIR"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 JSON=$RESULTS_DIR/$STAMP-latency-$DIRECTION.json
 MD=$RESULTS_DIR/$STAMP-latency-$DIRECTION.md
+# ratio_cells B: gardensync / variant B for each column of the table, as "| a | b | ... |".
+ratio_cells() {
+    local b=$1
+    printf '| %s | %s | %s | %s | %s | %s | | %s |' \
+        "$(ratio "${C50[gs]}" "${C50[$b]}")" "$(ratio "${C95[gs]}" "${C95[$b]}")" "$(ratio "${CMAX[gs]}" "${CMAX[$b]}")" \
+        "$(ratio "${H50[gs]}" "${H50[$b]}")" "$(ratio "${H95[gs]}" "${H95[$b]}")" "$(ratio "${HMAX[gs]}" "${HMAX[$b]}")" \
+        "$(ratio "${CPU_MS[gs]}" "${CPU_MS[$b]}")"
+}
 HOST="$(uname -sr), $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null), Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null </dev/null || echo unknown)"
 {
     if [[ $DIRECTION == to-local ]]; then
@@ -315,32 +357,41 @@ HOST="$(uname -sr), $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }
         echo "### Local edit → visible in the container ($((DIRS * FILES_PER_DIR))-file tree, $MODE, Mutagen $MUTAGEN_VERSION)"
     fi
     echo
-    echo "$EDITS cold and $EDITS hot edits per variant; idle CPU over ${IDLE_S} s. Machine: $HOST."
+    echo "$EDITS cold and $EDITS hot edits per variant; idle CPU over ${IDLE_S} s. raw-mutagen-poll:" \
+        "\`--watch-mode force-poll --watch-polling-interval $POLL_INTERVAL_S\`. Machine: $HOST."
     echo
     echo "| variant | cold p50 | cold p95 | cold max | hot p50 | hot p95 | hot max | timeouts | idle CPU |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-    for v in gs raw; do
+    for v in "${VARIANTS[@]}"; do
         echo "| $(label "$v") | ${C50[$v]} ms | ${C95[$v]} ms | ${CMAX[$v]} ms | ${H50[$v]} ms | ${H95[$v]} ms | ${HMAX[$v]} ms | ${TIMEOUTS[$v]} | ${CPU_MS[$v]} ms |"
     done
-    echo "| **gardensync / raw-mutagen** | $(ratio "${C50[gs]}" "${C50[raw]}") | $(ratio "${C95[gs]}" "${C95[raw]}") | $(ratio "${CMAX[gs]}" "${CMAX[raw]}") | $(ratio "${H50[gs]}" "${H50[raw]}") | $(ratio "${H95[gs]}" "${H95[raw]}") | $(ratio "${HMAX[gs]}" "${HMAX[raw]}") | | $(ratio "${CPU_MS[gs]}" "${CPU_MS[raw]}") |"
+    for v in raw poll; do echo "| **gardensync / $(label "$v")** $(ratio_cells "$v")"; done
 } >"$MD"
 json_arr() { local a; a=$(tr -s ' ' <<<"$1" | sed 's/^ //; s/ $//; s/ /, /g'); printf '[%s]' "$a"; }
 json_num() { [[ "$1" == - ]] && printf null || printf '%s' "$1"; }
+# ratio_json B: gardensync / variant B as a JSON object, "-" as null.
+ratio_json() {
+    local b=$1
+    printf '{"cold_p50": %s, "cold_p95": %s, "cold_max": %s, "hot_p50": %s, "hot_p95": %s, "hot_max": %s, "idle_cpu": %s}' \
+        "$(json_num "$(ratio "${C50[gs]}" "${C50[$b]}")")" "$(json_num "$(ratio "${C95[gs]}" "${C95[$b]}")")" \
+        "$(json_num "$(ratio "${CMAX[gs]}" "${CMAX[$b]}")")" "$(json_num "$(ratio "${H50[gs]}" "${H50[$b]}")")" \
+        "$(json_num "$(ratio "${H95[gs]}" "${H95[$b]}")")" "$(json_num "$(ratio "${HMAX[gs]}" "${HMAX[$b]}")")" \
+        "$(json_num "$(ratio "${CPU_MS[gs]}" "${CPU_MS[$b]}")")"
+}
 {
     printf '{\n  "date": "%s",\n  "host": "%s",\n  "mutagen": "%s",\n' "$STAMP" "${HOST//\"/}" "$MUTAGEN_VERSION"
-    printf '  "settings": {"direction": "%s", "mode": "%s", "edits": %d, "files": %d, "jitter_ms": %d, "idle_s": %d, "timeout_s": %d},\n' \
-        "$DIRECTION" "$MODE" "$EDITS" $((DIRS * FILES_PER_DIR)) "$JITTER_MS" "$IDLE_S" "$TIMEOUT_S"
+    printf '  "settings": {"direction": "%s", "mode": "%s", "edits": %d, "files": %d, "jitter_ms": %d, "idle_s": %d, "timeout_s": %d, "poll_interval_s": %d},\n' \
+        "$DIRECTION" "$MODE" "$EDITS" $((DIRS * FILES_PER_DIR)) "$JITTER_MS" "$IDLE_S" "$TIMEOUT_S" "$POLL_INTERVAL_S"
     printf '  "variants": {\n'
-    for v in gs raw; do
+    sep=,
+    for v in "${VARIANTS[@]}"; do
+        [[ $v == "${VARIANTS[-1]}" ]] && sep=""
         printf '    "%s": {"cold_ms": %s, "hot_ms": %s, "cold": {"p50": %s, "p95": %s, "max": %s}, "hot": {"p50": %s, "p95": %s, "max": %s}, "timeouts": %d, "idle_cpu_ms": %s}%s\n' \
             "$(label "$v")" "$(json_arr "${COLD[$v]}")" "$(json_arr "${HOT[$v]}")" "${C50[$v]}" "${C95[$v]}" "${CMAX[$v]}" \
-            "${H50[$v]}" "${H95[$v]}" "${HMAX[$v]}" "${TIMEOUTS[$v]}" "$(json_num "${CPU_MS[$v]}")" "$([[ $v == gs ]] && echo ,)"
+            "${H50[$v]}" "${H95[$v]}" "${HMAX[$v]}" "${TIMEOUTS[$v]}" "$(json_num "${CPU_MS[$v]}")" "$sep"
     done
-    printf '  },\n  "ratios": {"gardensync/raw-mutagen": {"cold_p50": %s, "cold_p95": %s, "cold_max": %s, "hot_p50": %s, "hot_p95": %s, "hot_max": %s, "idle_cpu": %s}}\n}\n' \
-        "$(ratio "${C50[gs]}" "${C50[raw]}" | sed 's/^-$/null/')" "$(ratio "${C95[gs]}" "${C95[raw]}" | sed 's/^-$/null/')" \
-        "$(ratio "${CMAX[gs]}" "${CMAX[raw]}" | sed 's/^-$/null/')" "$(ratio "${H50[gs]}" "${H50[raw]}" | sed 's/^-$/null/')" \
-        "$(ratio "${H95[gs]}" "${H95[raw]}" | sed 's/^-$/null/')" "$(ratio "${HMAX[gs]}" "${HMAX[raw]}" | sed 's/^-$/null/')" \
-        "$(ratio "${CPU_MS[gs]}" "${CPU_MS[raw]}" | sed 's/^-$/null/')"
+    printf '  },\n  "ratios": {\n    "gardensync/raw-mutagen": %s,\n    "gardensync/raw-mutagen-poll": %s\n  }\n}\n' \
+        "$(ratio_json raw)" "$(ratio_json poll)"
 } >"$JSON"
 echo
 cat "$MD"

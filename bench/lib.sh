@@ -3,28 +3,37 @@
 # the end of every cleanup (cli-scale.sh, which runs several projects, defines its own gs after).
 # A script sources it after setting WORK, RAW_HOME, RAW_DATA; it keeps MUTAGEN (the binary,
 # once gardensync installed it) and RAW_DAEMON (1 once the raw daemon may run) up to date, and
-# defines its own cleanup(), which ends with bench_cleanup_end.
+# defines its own cleanup(), which ends with bench_cleanup_end. A script that needs one more
+# Mutagen daemon (latency.sh) defines a wrapper like raw on bench_mutagen_on.
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
-# raw SECONDS ARGS...: the same Mutagen binary as gardensync's, on a daemon of its own.
-raw() {
-    local limit=$1; shift
-    env HOME="$RAW_HOME" MUTAGEN_DATA_DIRECTORY="$RAW_DATA" timeout "$limit" "$MUTAGEN" "$@" </dev/null
+# bench_mutagen_on HOME DATA SECONDS ARGS...: the same Mutagen binary as gardensync's, on the
+# daemon whose data dir is DATA, so it shares nothing with gardensync's or another wrapper's.
+bench_mutagen_on() {
+    local home=$1 data=$2 limit=$3; shift 3
+    env HOME="$home" MUTAGEN_DATA_DIRECTORY="$data" timeout "$limit" "$MUTAGEN" "$@" </dev/null
 }
+
+# raw SECONDS ARGS...: Mutagen on the raw daemon (RAW_HOME, RAW_DATA).
+raw() { bench_mutagen_on "$RAW_HOME" "$RAW_DATA" "$@"; }
 
 # The Mutagen binary gardensync installed, read from a project's mutagen.sh helper.
 bench_mutagen_of() { # bench_mutagen_of HELPER
     sed -n "s/^exec '\\(.*\\)' \"\\\$@\"\$/\\1/p" "$1" 2>/dev/null || true
 }
 
-# Stops the raw sessions and daemon, if they may run; output goes to the cleanup log.
+# bench_stop_daemon WRAPPER: terminates the sessions of a wrapper's daemon (raw, or a script's
+# own) and stops it; output goes to the cleanup log.
+bench_stop_daemon() {
+    "$1" 60 sync terminate --all >>"$WORK/cleanup.log" 2>&1
+    "$1" 60 daemon stop >>"$WORK/cleanup.log" 2>&1 || log "$1 Mutagen daemon stop failed"
+}
+
+# Stops the raw sessions and daemon, if they may run.
 bench_stop_raw_daemon() {
-    if [[ ${RAW_DAEMON:-0} -eq 1 ]]; then
-        raw 60 sync terminate --all >>"$WORK/cleanup.log" 2>&1
-        raw 60 daemon stop >>"$WORK/cleanup.log" 2>&1 || log "raw Mutagen daemon stop failed"
-    fi
+    if [[ ${RAW_DAEMON:-0} -eq 1 ]]; then bench_stop_daemon raw; fi
 }
 
 # The last step of cleanup(): shows the cleanup log when the run failed, removes WORK, exits.

@@ -11,6 +11,7 @@
 #include "gardensync/util/error.h"
 #include "gardensync/util/parallel.h"
 #include "gardensync/util/process.h"
+#include "gardensync/util/termination.h"
 #include "gardensync/util/text.h"
 
 namespace gardensync::providers {
@@ -147,7 +148,9 @@ std::vector<InitialCopy> LocalDockerProvider::copyInitialFiles(const std::vector
                              stream.filesDone(), totalFiles, megabytes(stream.bytesRead()), megabytes(totalBytes)));
         return chunk;
       });
-    } catch (...) {  // interrupted: what is half copied must not become Mutagen's conflict
+    } catch (const util::Interrupted&) {
+      throw;  // gardensync stops at once: what was copied stays, and the next deploy leaves it to Mutagen
+    } catch (...) {  // what is half copied must not become a conflict in Mutagen's first cycle
       try {
         undo();
       } catch (const std::exception&) {
