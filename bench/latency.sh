@@ -37,7 +37,7 @@ KEEPALIVE="trap 'exit 0' TERM; while true; do sleep 1; done"
 GS_CONTAINER=gs-bench-lat-app
 RAW_CONTAINER=bench-lat-raw
 POLL_CONTAINER=bench-lat-poll
-# Mutagen's minimum (whole seconds, at least 1).
+# The poll variant's rescan interval: Mutagen's shortest (whole seconds; 0 means its default, 10 s).
 POLL_INTERVAL_S=1
 TARGET=/app/src
 
@@ -334,8 +334,8 @@ fi
 # --- report -----------------------------------------------------------------------------------
 declare -A C50 C95 CMAX H50 H95 HMAX
 for v in "${VARIANTS[@]}"; do
-    read -r C50[$v] C95[$v] CMAX[$v] <<<"$(stats "${COLD[$v]}")"
-    read -r H50[$v] H95[$v] HMAX[$v] <<<"$(stats "${HOT[$v]}")"
+    read -r "C50[$v]" "C95[$v]" "CMAX[$v]" <<<"$(stats "${COLD[$v]}")"
+    read -r "H50[$v]" "H95[$v]" "HMAX[$v]" <<<"$(stats "${HOT[$v]}")"
 done
 mkdir -p "$RESULTS_DIR"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
