@@ -27,11 +27,6 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string label(const mutagen::SessionStatus& session, const char* key) {
-  auto it = session.labels.find(key);
-  return it == session.labels.end() ? std::string() : it->second;
-}
-
 // RFC 3339 in UTC with milliseconds: "2026-11-26T05:01:02.345Z".
 std::string timestamp() {
   const auto now = std::chrono::system_clock::now();
@@ -134,7 +129,7 @@ void followSessions(const mutagen::MutagenCli& cli, const std::string& project, 
       std::vector<mutagen::SessionStatus> sessions;
       try {
         for (auto& session : client.list(selector))
-          if (deploys.empty() || deploys.count(label(session, sync::kDeployLabel))) sessions.push_back(std::move(session));
+          if (deploys.empty() || deploys.count(session.label(sync::kDeployLabel))) sessions.push_back(std::move(session));
         listFailure.reset();
       } catch (const Error& e) {
         if (!cli.daemonResponds())

@@ -115,6 +115,11 @@ std::vector<SessionStatus> parseSessionList(std::string_view input) {
   return sessions;
 }
 
+std::string SessionStatus::label(const std::string& key) const {
+  auto it = labels.find(key);
+  return it == labels.end() ? std::string() : it->second;
+}
+
 bool isSynced(const SessionStatus& session) {
   return session.status == "watching" && session.successfulCycles > 0 && session.alpha.connected &&
          session.beta.connected;

@@ -116,15 +116,11 @@ SessionChanges diffSessions(const std::vector<SessionStatus>& existing, const st
                             const std::string& project, const std::vector<std::string>& deploys) {
   SessionChanges changes;
   std::set<std::string> kept;  // names already matched by one running session
-  auto label = [](const SessionStatus& s, const char* key) {
-    auto it = s.labels.find(key);
-    return it == s.labels.end() ? std::string() : it->second;
-  };
   for (const auto& session : existing) {
-    if (label(session, sync::kProjectLabel) != project) continue;
-    if (std::find(deploys.begin(), deploys.end(), label(session, sync::kDeployLabel)) == deploys.end()) continue;
+    if (session.label(sync::kProjectLabel) != project) continue;
+    if (std::find(deploys.begin(), deploys.end(), session.label(sync::kDeployLabel)) == deploys.end()) continue;
     auto match = std::find_if(planned.begin(), planned.end(), [&](const sync::PlannedSession& p) {
-      return p.name == session.name && p.labels.at(sync::kSpecHashLabel) == label(session, sync::kSpecHashLabel);
+      return p.name == session.name && p.labels.at(sync::kSpecHashLabel) == session.label(sync::kSpecHashLabel);
     });
     if (match != planned.end() && kept.insert(session.name).second) {  // first match wins
       changes.unchangedIds.push_back(session.identifier);

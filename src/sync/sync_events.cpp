@@ -12,14 +12,9 @@ namespace gardensync::sync {
 
 namespace {
 
-std::string label(const mutagen::SessionStatus& session, const char* key) {
-  auto it = session.labels.find(key);
-  return it == session.labels.end() ? std::string() : it->second;
-}
-
 // Garden's reverse modes put the container on Mutagen's alpha side (sync/mode_mapping).
 bool containerIsAlpha(const mutagen::SessionStatus& session) {
-  const std::string mode = label(session, kGardenModeLabel);
+  const std::string mode = session.label(kGardenModeLabel);
   return mode == "one-way-reverse" || mode == "one-way-replica-reverse";
 }
 
@@ -42,7 +37,7 @@ SyncEvent eventFor(const std::string& type, const mutagen::SessionStatus& sessio
   SyncEvent event;
   event.type = type;
   event.session = session.name;
-  event.deploy = label(session, kDeployLabel);
+  event.deploy = session.label(kDeployLabel);
   event.state = stateOf(session);
   return event;
 }

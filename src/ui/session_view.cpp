@@ -16,11 +16,6 @@ std::string endpointText(const mutagen::EndpointStatus& endpoint) {
   return fmt::format("{}://{}{}", endpoint.protocol, endpoint.host, endpoint.path);
 }
 
-std::string label(const mutagen::SessionStatus& session, const char* key) {
-  auto it = session.labels.find(key);
-  return it == session.labels.end() ? std::string() : it->second;
-}
-
 nlohmann::json changesJson(const std::vector<mutagen::ConflictChange>& changes) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& change : changes)
@@ -47,11 +42,11 @@ std::string describeChange(const nlohmann::json& change) {
 
 SessionView viewOf(const mutagen::SessionStatus& session) {
   SessionView view;
-  view.deploy = label(session, sync::kDeployLabel);
+  view.deploy = session.label(sync::kDeployLabel);
   view.name = session.name;
   view.identifier = session.identifier;
-  view.gardenMode = label(session, sync::kGardenModeLabel);
-  view.localWatcher = label(session, sync::kWatcherLabel) == "on" && session.alpha.protocol == "local";
+  view.gardenMode = session.label(sync::kGardenModeLabel);
+  view.localWatcher = session.label(sync::kWatcherLabel) == "on" && session.alpha.protocol == "local";
   view.mode = session.mode;
   const bool containerIsAlpha = view.gardenMode == "one-way-reverse" || view.gardenMode == "one-way-replica-reverse";
   const auto& local = containerIsAlpha ? session.beta : session.alpha;

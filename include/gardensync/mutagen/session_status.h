@@ -58,6 +58,9 @@ struct SessionStatus {
   std::vector<Conflict> conflicts;
   uint64_t excludedConflicts = 0;
   std::vector<std::string> ignores;  // the session's ignore patterns (`--ignore`), in order
+
+  // The value of label `key`, "" when the session has none.
+  std::string label(const std::string& key) const;
 };
 
 // Throws Error when the text is not the expected JSON array.
