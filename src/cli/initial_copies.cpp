@@ -38,8 +38,15 @@ std::vector<providers::InitialCopy> copyInitialFiles(const providers::Provider& 
 void settleInitialCopies(const mutagen::SessionClient& client, const std::string& project,
                          const std::vector<providers::InitialCopy>& copies) {
   if (copies.empty()) return;
+  std::vector<mutagen::SessionStatus> sessions;
+  try {
+    sessions = client.list(mutagen::projectSelector(project));
+  } catch (const Error& e) {  // the syncs run; a conflict left here shows in `sync status`
+    spdlog::warn("cannot check the first cycles for stale copies: {}", e.what());
+    return;
+  }
   std::vector<std::string> again;
-  for (const auto& session : client.list(mutagen::projectSelector(project))) {
+  for (const auto& session : sessions) {
     if (session.conflicts.empty()) continue;
     auto copy = std::find_if(copies.begin(), copies.end(), [&](const auto& c) { return c.session == session.name; });
     if (copy == copies.end()) continue;
@@ -56,7 +63,13 @@ void settleInitialCopies(const mutagen::SessionClient& client, const std::string
       spdlog::warn("sync {}: {}; `gardensync sync status` shows the conflicts", session.name, e.what());
     }
   }
-  client.flush(again, std::chrono::minutes(10));
+  try {
+    client.flush(again, std::chrono::minutes(10));
+  } catch (const Error& e) {
+    spdlog::warn("the cycle that replaces stale copies did not end: {}; `gardensync sync status` shows where the "
+                 "syncs are",
+                 e.what());
+  }
 }
 
 }  // namespace gardensync::cli
