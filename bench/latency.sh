@@ -115,18 +115,6 @@ done
 now() { local t=${EPOCHREALTIME/[.,]/}; NOW=$((10#$t / 1000)); }
 sleep_ms() { sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"; }
 random_pause() { [[ $JITTER_MS -gt 0 ]] && sleep_ms $(( (RANDOM * 32768 + RANDOM) % JITTER_MS )) || true; }
-# stats "v1 v2 ..." -> "p50 p95 max" (nearest rank)
-stats() {
-    tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '
-        { v[NR] = $1 }
-        END {
-            if (NR == 0) { print "- - -"; exit }
-            r50 = int(0.5 * NR); if (r50 < 0.5 * NR) r50++
-            r95 = int(0.95 * NR); if (r95 < 0.95 * NR) r95++
-            printf "%d %d %d\n", v[r50], v[r95], v[NR]
-        }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-" && b != "-") printf "%.2f", a / b; else printf "-" }'; }
 
 # --- the tree: 50 folders of 100 files, the same in the three sources ------------------
 make_tree() {
@@ -334,8 +322,8 @@ fi
 # --- report -----------------------------------------------------------------------------------
 declare -A C50 C95 CMAX H50 H95 HMAX
 for v in "${VARIANTS[@]}"; do
-    read -r "C50[$v]" "C95[$v]" "CMAX[$v]" <<<"$(stats "${COLD[$v]}")"
-    read -r "H50[$v]" "H95[$v]" "HMAX[$v]" <<<"$(stats "${HOT[$v]}")"
+    read -r "C50[$v]" "C95[$v]" "CMAX[$v]" <<<"$(bench_stats "${COLD[$v]}")"
+    read -r "H50[$v]" "H95[$v]" "HMAX[$v]" <<<"$(bench_stats "${HOT[$v]}")"
 done
 mkdir -p "$RESULTS_DIR"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
@@ -345,9 +333,9 @@ MD=$RESULTS_DIR/$STAMP-latency-$DIRECTION.md
 ratio_cells() {
     local b=$1
     printf '| %s | %s | %s | %s | %s | %s | | %s |' \
-        "$(ratio "${C50[gs]}" "${C50[$b]}")" "$(ratio "${C95[gs]}" "${C95[$b]}")" "$(ratio "${CMAX[gs]}" "${CMAX[$b]}")" \
-        "$(ratio "${H50[gs]}" "${H50[$b]}")" "$(ratio "${H95[gs]}" "${H95[$b]}")" "$(ratio "${HMAX[gs]}" "${HMAX[$b]}")" \
-        "$(ratio "${CPU_MS[gs]}" "${CPU_MS[$b]}")"
+        "$(bench_ratio "${C50[gs]}" "${C50[$b]}")" "$(bench_ratio "${C95[gs]}" "${C95[$b]}")" "$(bench_ratio "${CMAX[gs]}" "${CMAX[$b]}")" \
+        "$(bench_ratio "${H50[gs]}" "${H50[$b]}")" "$(bench_ratio "${H95[gs]}" "${H95[$b]}")" "$(bench_ratio "${HMAX[gs]}" "${HMAX[$b]}")" \
+        "$(bench_ratio "${CPU_MS[gs]}" "${CPU_MS[$b]}")"
 }
 HOST="$(uname -sr), $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null), Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null </dev/null || echo unknown)"
 {
@@ -373,10 +361,10 @@ json_num() { [[ "$1" == - ]] && printf null || printf '%s' "$1"; }
 ratio_json() {
     local b=$1
     printf '{"cold_p50": %s, "cold_p95": %s, "cold_max": %s, "hot_p50": %s, "hot_p95": %s, "hot_max": %s, "idle_cpu": %s}' \
-        "$(json_num "$(ratio "${C50[gs]}" "${C50[$b]}")")" "$(json_num "$(ratio "${C95[gs]}" "${C95[$b]}")")" \
-        "$(json_num "$(ratio "${CMAX[gs]}" "${CMAX[$b]}")")" "$(json_num "$(ratio "${H50[gs]}" "${H50[$b]}")")" \
-        "$(json_num "$(ratio "${H95[gs]}" "${H95[$b]}")")" "$(json_num "$(ratio "${HMAX[gs]}" "${HMAX[$b]}")")" \
-        "$(json_num "$(ratio "${CPU_MS[gs]}" "${CPU_MS[$b]}")")"
+        "$(json_num "$(bench_ratio "${C50[gs]}" "${C50[$b]}")")" "$(json_num "$(bench_ratio "${C95[gs]}" "${C95[$b]}")")" \
+        "$(json_num "$(bench_ratio "${CMAX[gs]}" "${CMAX[$b]}")")" "$(json_num "$(bench_ratio "${H50[gs]}" "${H50[$b]}")")" \
+        "$(json_num "$(bench_ratio "${H95[gs]}" "${H95[$b]}")")" "$(json_num "$(bench_ratio "${HMAX[gs]}" "${HMAX[$b]}")")" \
+        "$(json_num "$(bench_ratio "${CPU_MS[gs]}" "${CPU_MS[$b]}")")"
 }
 {
     printf '{\n  "date": "%s",\n  "host": "%s",\n  "mutagen": "%s",\n' "$STAMP" "${HOST//\"/}" "$MUTAGEN_VERSION"
