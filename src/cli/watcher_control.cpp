@@ -1,7 +1,6 @@
 #include "gardensync/cli/watcher_control.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include <spdlog/spdlog.h>
 
@@ -20,10 +19,7 @@ bool watcherWanted() {
 #ifndef __linux__
   return false;  // Mutagen watches recursively by itself on macOS; the watcher uses inotify
 #endif
-  const char* value = std::getenv("GARDENSYNC_WATCHER");
-  if (!value) return true;
-  const std::string text = util::trim(value);
-  return !(text == "off" || text == "0" || text == "false" || text == "no");
+  return util::environmentSwitchOn("GARDENSYNC_WATCHER");
 }
 
 namespace {

@@ -9,8 +9,6 @@
 #include <chrono>
 #include <sstream>
 
-#include <fmt/format.h>
-
 #include "gardensync/util/process.h"
 #include "gardensync/util/text.h"
 
@@ -103,12 +101,7 @@ unsigned executableForReaders(unsigned mode) {
 
 }  // namespace
 
-bool initialCopyWanted() {
-  const char* value = util::environmentValue("GARDENSYNC_INITIAL_COPY");
-  if (!value) return true;
-  const std::string text = util::asciiLowercase(util::trim(value));
-  return !(text == "off" || text == "0" || text == "false" || text == "no");
-}
+bool initialCopyWanted() { return util::environmentSwitchOn("GARDENSYNC_INITIAL_COPY"); }
 
 bool copiesIntoContainer(const sync::PlannedSession& session) { return !session.containerIsAlpha; }
 
@@ -164,6 +157,10 @@ std::string targetProbeScript(const std::vector<TargetQuestion>& questions) {
     script += "probe " + util::shellQuote(question.path) + " " + util::shellQuote(question.owner) + " " +
               util::shellQuote(question.group) + "\n";
   return script;
+}
+
+TargetQuestion targetQuestion(const sync::PlannedSession& session) {
+  return {containerFolder(session), session.defaultOwner.value_or(""), session.defaultGroup.value_or("")};
 }
 
 std::vector<std::string> targetProbeCommand(const std::vector<TargetQuestion>& questions) {
@@ -252,10 +249,14 @@ bool TarStream::fillFromCurrentFile(std::string& chunk) {
   return true;
 }
 
+TarStream::~TarStream() {
+  if (fd_ >= 0) ::close(fd_);  // a stream its reader stopped taking
+}
+
 std::string TarStream::next() {
   std::string chunk;
-  chunk.reserve(kChunkSize + 2 * util::kTarBlock);
   if (ended_) return chunk;
+  chunk.reserve(kChunkSize + 2 * util::kTarBlock);
   if (withRootEntry_) {
     withRootEntry_ = false;
     util::appendTarHeader(chunk, {prefix_.substr(0, prefix_.size() - 1), util::TarHeader::Type::Directory, 0,

@@ -314,8 +314,7 @@ void LocalDockerProvider::prepareSyncTargets(const std::vector<sync::PlannedSess
     if (initialCopyWanted())
       for (const auto* session : itsSessions)
         if (copiesIntoContainer(*session)) {
-          questions.push_back({containerFolder(*session), session->defaultOwner.value_or(""),
-                               session->defaultGroup.value_or("")});
+          questions.push_back(targetQuestion(*session));
           asked.push_back(session);
         }
     std::vector<std::string> command = agentProbeCommand();

@@ -92,9 +92,7 @@ std::vector<InitialCopy> LocalDockerProvider::copyInitialFiles(const std::vector
   util::runAllInParallel(groups.size(), kParallelContainerChecks, [&](size_t i) {
     const auto& [container, itsCandidates] = groups[i];
     std::vector<TargetQuestion> questions;
-    for (const Candidate* candidate : itsCandidates)
-      questions.push_back({candidate->path, candidate->session->defaultOwner.value_or(""),
-                           candidate->session->defaultGroup.value_or("")});
+    for (const Candidate* candidate : itsCandidates) questions.push_back(targetQuestion(*candidate->session));
     const auto result = docker_.exec(container, targetProbeCommand(questions));
     if (!result.ok()) return;  // the session's own checks and Mutagen say what is wrong
     const auto answers = readTargetProbe(result.stdoutText, questions.size());
@@ -134,7 +132,7 @@ std::vector<InitialCopy> LocalDockerProvider::copyInitialFiles(const std::vector
       removeIn(docker, container, root, paths);
     };
     auto undo = [&] {
-      if (createRoot) removeIn(docker_, container, parent.empty() ? "/" : parent, {prefix.substr(0, prefix.size() - 1)});
+      if (createRoot) removeIn(docker_, container, folder, {prefix.substr(0, prefix.size() - 1)});
       else removeIn(docker_, container, root, topLevel);
     };
 

@@ -113,4 +113,11 @@ const char* environmentValue(const char* name) {
   return value && *value ? value : nullptr;
 }
 
+bool environmentSwitchOn(const char* name) {
+  const char* value = environmentValue(name);
+  if (!value) return true;
+  const std::string text = trim(value);
+  return !(text == "off" || text == "0" || text == "false" || text == "no");
+}
+
 }  // namespace gardensync::util

@@ -79,6 +79,8 @@ struct TargetAnswer {
 // another script's output, a line of kTargetProbeMarker sets the answers apart.
 inline constexpr std::string_view kTargetProbeMarker = "--- gardensync: sync folders";
 std::string targetProbeScript(const std::vector<TargetQuestion>& questions);
+// The question about `session`'s container folder.
+TargetQuestion targetQuestion(const sync::PlannedSession& session);
 std::vector<std::string> targetProbeCommand(const std::vector<TargetQuestion>& questions);
 std::vector<TargetAnswer> readTargetProbe(const std::string& output, size_t questions);
 
@@ -102,6 +104,9 @@ class TarStream {
 public:
   TarStream(std::filesystem::path root, std::vector<LocalEntry> entries, CopyOwnership ownership, std::string prefix,
             bool withRootEntry);
+  ~TarStream();
+  TarStream(const TarStream&) = delete;
+  TarStream& operator=(const TarStream&) = delete;
   // The next chunk (about a megabyte), empty at the end.
   std::string next();
   std::uint64_t bytesRead() const { return bytesRead_; }

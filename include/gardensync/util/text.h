@@ -44,6 +44,10 @@ std::string displayPath(const std::filesystem::path& file, const std::filesystem
 // The value of the environment variable `name`, or nullptr when it is unset or empty.
 const char* environmentValue(const char* name);
 
+// A feature switch in the environment (GARDENSYNC_WATCHER, GARDENSYNC_INITIAL_COPY): on unless
+// the variable is `off`, `0`, `false` or `no` (spaces around it ignored).
+bool environmentSwitchOn(const char* name);
+
 // "U+0000 (NUL)", "U+000A (line feed)", "U+001B": for error messages about a character.
 std::string describeControlCharacter(char c);
 

@@ -1,5 +1,7 @@
 #include "gardensync/util/text.h"
 
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 namespace gardensync::util {
@@ -44,6 +46,21 @@ TEST(Text, DescribesControlCharactersByCodeAndName) {
   EXPECT_EQ(describeControlCharacter('\0'), "U+0000 (NUL)");
   EXPECT_EQ(describeControlCharacter('\n'), "U+000A (line feed)");
   EXPECT_EQ(describeControlCharacter('\x01'), "U+0001");
+}
+
+TEST(Text, AnEnvironmentSwitchIsOnUnlessTurnedOff) {
+  const char* name = "GARDENSYNC_TEXT_TEST_SWITCH";
+  ::unsetenv(name);
+  EXPECT_TRUE(environmentSwitchOn(name));
+  for (const char* off : {"off", "0", "false", "no", " off "}) {
+    ::setenv(name, off, 1);
+    EXPECT_FALSE(environmentSwitchOn(name)) << off;
+  }
+  for (const char* on : {"", "on", "1", "yes"}) {
+    ::setenv(name, on, 1);
+    EXPECT_TRUE(environmentSwitchOn(name)) << on;
+  }
+  ::unsetenv(name);
 }
 
 }  // namespace
