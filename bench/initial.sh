@@ -132,26 +132,7 @@ find "$SRC" -type f -name '*.sh' -exec chmod +x {} +
 BYTES=$(awk '{ t += $1 } END { print t }' "$WORK/sizes")
 EXECS=$(grep -c '\.sh$' "$WORK/sizes" || true)
 
-cat >"$GS_PROJECT/project.garden.yml" <<'EOF'
-apiVersion: garden.io/v2
-kind: Project
-name: bench-init
-environments:
-  - name: local
-EOF
-cat >"$GS_PROJECT/garden.yml" <<EOF
-kind: Deploy
-name: app
-type: container
-spec:
-  image: $IMAGE
-  command: [sh, -c, "$KEEPALIVE"]
-  sync:
-    paths:
-      - source: src
-        target: $TARGET
-        mode: $MODE
-EOF
+bench_write_project bench-init "$MODE"
 
 # --- Mutagen: installed and started once, untimed, so no run pays for the install ------------------
 log "installing Mutagen and starting gardensync's daemon"

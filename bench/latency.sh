@@ -129,26 +129,7 @@ make_tree "$GS_PROJECT/src"
 make_tree "$RAW_SRC"
 make_tree "$POLL_SRC"
 
-cat >"$GS_PROJECT/project.garden.yml" <<'EOF'
-apiVersion: garden.io/v2
-kind: Project
-name: bench-lat
-environments:
-  - name: local
-EOF
-cat >"$GS_PROJECT/garden.yml" <<EOF
-kind: Deploy
-name: app
-type: container
-spec:
-  image: gardensync-test/busybox:latest
-  command: [sh, -c, "trap 'exit 0' TERM; while true; do sleep 1; done"]
-  sync:
-    paths:
-      - source: src
-        target: /app/src
-        mode: $MODE
-EOF
+bench_write_project bench-lat "$MODE"
 
 log "deploying with gardensync"
 GS_DEPLOYED=1

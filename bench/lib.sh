@@ -99,3 +99,28 @@ gs() {
         HOME="$GS_HOME" XDG_CACHE_HOME="$GS_CACHE" GARDENSYNC_MUTAGEN_MIRROR="file://$MIRROR_DIR" \
         timeout "$limit" "$GS_BIN" --root "$GS_PROJECT" "$@" </dev/null
 }
+
+# bench_write_project NAME MODE: GS_PROJECT becomes the Garden project NAME with one container
+# Deploy `app` of IMAGE running KEEPALIVE, syncing its src folder to TARGET in MODE.
+bench_write_project() {
+    cat >"$GS_PROJECT/project.garden.yml" <<EOF
+apiVersion: garden.io/v2
+kind: Project
+name: $1
+environments:
+  - name: local
+EOF
+    cat >"$GS_PROJECT/garden.yml" <<EOF
+kind: Deploy
+name: app
+type: container
+spec:
+  image: $IMAGE
+  command: [sh, -c, "$KEEPALIVE"]
+  sync:
+    paths:
+      - source: src
+        target: $TARGET
+        mode: $2
+EOF
+}

@@ -178,26 +178,7 @@ make_pool "$GS_PROJECT/src"
 make_pool "$RAW_SRC"
 make_pool "$CP_SRC"
 
-cat >"$GS_PROJECT/project.garden.yml" <<'EOF'
-apiVersion: garden.io/v2
-kind: Project
-name: bench-gs
-environments:
-  - name: local
-EOF
-cat >"$GS_PROJECT/garden.yml" <<'EOF'
-kind: Deploy
-name: app
-type: container
-spec:
-  image: gardensync-test/busybox:latest
-  command: [sh, -c, "trap 'exit 0' TERM; while true; do sleep 1; done"]
-  sync:
-    paths:
-      - source: src
-        target: /app/src
-        mode: one-way-replica
-EOF
+bench_write_project bench-gs one-way-replica
 
 # (a) gardensync. Output goes to a file: the Mutagen daemon it starts must not
 # inherit a pipe of ours. --detach returns once the first full sync is done.
