@@ -117,6 +117,7 @@ int watchFiles(const std::vector<std::string>& args) {
   const mutagen::SessionClient client(cli);
   watch::WatchOptions options;
   options.project = project;
+  options.dataDir = dataDir;
   // GARDENSYNC_WATCHER_SAFETY_FLUSH: seconds between flushes of idle sessions, 0 for none.
   if (const char* value = std::getenv("GARDENSYNC_WATCHER_SAFETY_FLUSH"); value && *value) {
     char* end = nullptr;

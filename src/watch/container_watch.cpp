@@ -19,10 +19,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Inside the container: the root folder, which `docker cp` can always write to (it does not go
-// through the container's user), named by version so that an older helper is never run.
-const std::string kInContainerPath = std::string("/.gardensync-container-watch-") + GARDENSYNC_VERSION;
-
 // How long to wait before starting a helper again that ended; doubled, up to a minute, while it
 // cannot start (a stopped container), so that such a container costs next to nothing.
 constexpr auto kRetryAfter = 5s;
@@ -34,8 +30,8 @@ constexpr auto kStarted = 10s;
 
 fs::path containerWatchProgram() { return util::selfExecutable().parent_path() / "gardensync-container-watch"; }
 
-ContainerWatch::ContainerWatch(ContainerSide side, std::vector<std::string> ignores, fs::path program, int wakeFd)
-    : side_(std::move(side)), ignores_(std::move(ignores)), program_(std::move(program)), wakeFd_(wakeFd) {
+ContainerWatch::ContainerWatch(HelperLaunch launch, std::string path, int wakeFd)
+    : launch_(std::move(launch)), path_(std::move(path)), wakeFd_(wakeFd) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -54,7 +50,7 @@ void ContainerWatch::note(std::string text) {
     const std::lock_guard lock(mutex_);
     if (text == lastNote_) return;  // a container that stays stopped is said once, not every retry
     lastNote_ = text;
-    notes_.push_back(fmt::format("container {}:{}: {}", side_.container, side_.path, text));
+    notes_.push_back(fmt::format("{}:{}: {}", launch_.where, path_, text));
   }
   const char byte = 0;
   (void)!::write(wakeFd_, &byte, 1);
@@ -72,18 +68,35 @@ void ContainerWatch::run() {
   }
 }
 
-void ContainerWatch::runHelperOnce(std::chrono::milliseconds retry) {
-  util::ProcessOptions copyOptions;
-  copyOptions.timeout = 60s;
-  const auto copy = util::runProcess({"docker", "cp", program_.string(), side_.container + ":" + kInContainerPath},
-                                     copyOptions);
-  if (!copy.ok()) {
-    note(fmt::format("cannot copy {} into it, so its changes wait for Mutagen's rescan: {}", program_.string(),
-                     util::trimEnd(copy.stderrText)));
-    return;
+bool ContainerWatch::install() {
+  util::ProcessOptions options;
+  options.timeout = 60s;
+  options.cancelled = [this] { return stop_.load(); };
+  // True when `result` went well; otherwise notes why (unless stopping) and returns false.
+  const auto succeeded = [&](const std::vector<std::string>& argv, const util::ProcessResult& result) {
+    if (result.ok()) return true;
+    if (!stop_)
+      note(fmt::format("cannot put the helper there, so its changes wait for Mutagen's rescan: {} failed: {}",
+                       util::formatCommand(argv), util::trimEnd(result.stderrText)));
+    return false;
+  };
+  if (launch_.check.empty()) return succeeded(launch_.install, util::runProcess(launch_.install, options));
+  // Sessions that share a pod would otherwise copy at once, and one copy would meet the other's
+  // running helper (a running program cannot be overwritten).
+  static std::mutex installing;
+  const std::lock_guard lock(installing);
+  const auto check = util::runProcess(launch_.check, options);
+  if (check.exitCode == kOtherArchitecture) {
+    note(fmt::format("it runs on {} and the helper is built for {}, so its changes wait for Mutagen's rescan",
+                     util::trimEnd(check.stdoutText), helperMachine()));
+    return false;
   }
-  std::vector<std::string> argv{"docker", "exec", "-i", side_.container, kInContainerPath, side_.path};
-  for (const auto& pattern : ignores_) argv.insert(argv.end(), {"--ignore", pattern});
+  if (check.exitCode != kHelperMissing) return succeeded(launch_.check, check);
+  return succeeded(launch_.install, util::runProcess(launch_.install, options));
+}
+
+void ContainerWatch::runHelperOnce(std::chrono::milliseconds retry) {
+  if (!install()) return;
   util::ProcessOptions options;
   options.timeout = 0ms;
   options.holdStdin = true;
@@ -105,7 +118,7 @@ void ContainerWatch::runHelperOnce(std::chrono::milliseconds retry) {
       }
     }
   };
-  const auto result = util::runProcess(argv, options);
+  const auto result = util::runProcess(launch_.run, options);
   if (!stop_)
     note(fmt::format("the helper ended ({}); starting it again within {} s",
                      result.exitCode >= 0 ? fmt::format("exit {}: {}", result.exitCode, util::trimEnd(result.stderrText))

@@ -155,15 +155,17 @@ void runWatchLoop(const mutagen::SessionClient& client, const WatchOptions& opti
     std::vector<std::string> ids;
     const WakePipe wake;
     const fs::path program = containerWatchProgram();
+    const std::string machine = helperMachine();
     std::vector<std::unique_ptr<ContainerWatch>> containers(sessions.size());
     for (size_t i = 0; i < sessions.size(); ++i) {
       if (watchesLocalSide(sessions[i])) tree.addRoot(i, sessions[i].alpha.path, sync::IgnoreMatcher(sessions[i].ignores));
       if (auto side = watchedContainerSide(sessions[i])) {
+        auto launch = helperLaunch(*side, sessions[i].ignores, program, options.dataDir, machine);
         if (fs::exists(program))
-          containers[i] = std::make_unique<ContainerWatch>(*side, sessions[i].ignores, program, wake.write);
+          containers[i] = std::make_unique<ContainerWatch>(std::move(launch), side->path, wake.write);
         else
-          note(fmt::format("{} is missing: changes inside container {} reach {} only at Mutagen's next rescan",
-                           program.string(), side->container, sessions[i].name));
+          note(fmt::format("{} is missing: changes inside {} reach {} only at Mutagen's next rescan", program.string(),
+                           launch.where, sessions[i].name));
       }
       ids.push_back(sessions[i].identifier);
     }

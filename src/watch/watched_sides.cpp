@@ -1,6 +1,7 @@
 #include "gardensync/watch/watched_sides.h"
 
 #include "gardensync/config/sync_mode.h"
+#include "gardensync/providers/kube_endpoint.h"
 #include "gardensync/sync/mode_mapping.h"
 #include "gardensync/sync/plan.h"
 
@@ -26,8 +27,11 @@ std::optional<ContainerSide> watchedContainerSide(const mutagen::SessionStatus& 
   const auto parsed = config::parseSyncMode(mode->second);
   if (!parsed || !sync::localSideReceives(*parsed)) return std::nullopt;
   const auto& container = sync::toMutagen(*parsed).containerIsAlpha ? session.alpha : session.beta;
-  if (container.protocol != "docker" || container.host.empty() || container.path.empty()) return std::nullopt;
-  return ContainerSide{container.host, container.path};
+  if (container.host.empty() || container.path.empty()) return std::nullopt;
+  if (container.protocol == "docker") return ContainerSide{ContainerSide::Kind::Docker, container.host, container.path};
+  if (container.protocol == "ssh" && providers::parseHost(container.host))
+    return ContainerSide{ContainerSide::Kind::Kubernetes, container.host, container.path};
+  return std::nullopt;
 }
 
 bool servedByWatcher(const mutagen::SessionStatus& session) {

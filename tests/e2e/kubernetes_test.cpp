@@ -1,7 +1,10 @@
 // Syncing into Kubernetes pods: the real local cluster (scripts/local-cluster), the real kubectl
 // and helm, the real Mutagen through gardensync's kubectl-exec transport. Each test's project
 // deploys into a namespace of its own name.
+#include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -306,6 +309,54 @@ TEST(Kubernetes, ADeletedPodIsFoundAgainWithoutLosingLocalFiles) {
   EXPECT_TRUE(project.eventually([&] { return project.catIn(kVote, "node", "/app/src/precious.txt") == "edited after"; }));
   project.writeIn(kVote, "node", "/app/src/back.txt", "from the new pod");
   EXPECT_TRUE(project.eventually([&] { return project.read("src/back.txt") == "from the new pod"; }));
+}
+
+std::string podWatcherLog(const Project& project) {
+  std::ifstream in(project.root() / ".garden/mutagen/latest/watcher.log");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The container-side helpers running in the pod, one line each.
+std::string helpersInPod(const KubeProject& project) {
+  auto run = project.execIn(kVote, "node", {"sh", "-c", "cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '"});
+  std::string found;
+  std::istringstream words(run.out);
+  for (std::string word; words >> word;)
+    if (contains(word, "gardensync-container-watch-")) found += word + "\n";
+  return found;
+}
+
+// A change made inside the pod starts a cycle at once, as in a local container: the watcher puts
+// its helper into the pod through the same kubectl exec transport as Mutagen's agent (once, for
+// both sessions that share the pod), runs one per two-way session, and ends them with the syncs.
+TEST(Kubernetes, ChangesInsideThePodAreNoticedByAHelperThere) {
+  KubeProject project("e2e-k8s-watch-pod");
+  ASSERT_TRUE(cluster().ok());
+  project.env()["GARDENSYNC_WATCHER_SAFETY_FLUSH"] = "0";
+  writeSeedProject(project, "two-way",
+                   "      - containerPath: /app/data\n        sourcePath: data\n        mode: two-way-resolved\n");
+  project.write("src/deep/er/old.txt", "old");
+  project.write("data/d.txt", "d");
+  auto deploy = project.gardensync({"deploy", "--sync=*", "--yes"});
+  ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+  ASSERT_TRUE(project.eventually([&] { return contains(podWatcherLog(project), ":/app/src: watching its changes"); }))
+      << podWatcherLog(project);
+  EXPECT_TRUE(project.eventually([&] { return contains(podWatcherLog(project), ":/app/data: watching its changes"); }))
+      << podWatcherLog(project);
+  EXPECT_TRUE(contains(podWatcherLog(project), "pod of deployment/vote in namespace e2e-k8s-watch-pod (container node):"))
+      << podWatcherLog(project);
+  EXPECT_FALSE(contains(podWatcherLog(project), "cannot put the helper there")) << podWatcherLog(project);
+  const std::string helpers = helpersInPod(project);
+  EXPECT_EQ(std::count(helpers.begin(), helpers.end(), '\n'), 2) << helpers;
+
+  project.writeIn(kVote, "node", "/app/src/deep/er/new.txt", "from the pod");
+  EXPECT_TRUE(project.eventually([&] { return project.read("src/deep/er/new.txt") == "from the pod"; }));
+  EXPECT_TRUE(project.eventually([&] { return contains(podWatcherLog(project), "changes in the containers of node-service-0"); }))
+      << podWatcherLog(project);
+
+  // The helpers end with the watcher.
+  ASSERT_EQ(project.gardensync({"sync", "stop"}).exitCode, 0);
+  EXPECT_TRUE(project.eventually([&] { return helpersInPod(project).empty(); })) << helpersInPod(project);
 }
 
 TEST(Kubernetes, HelmChartWithSync) {

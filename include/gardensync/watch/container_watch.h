@@ -1,6 +1,6 @@
 // The container side of the project's watcher: for one session, copies the static helper
 // gardensync-container-watch (src/container_watch/main.cpp, installed next to gardensync) into
-// the container and runs it there with `docker exec -i`, on a thread of its own. Each line the
+// the container or pod and runs it there (container_helper.h), on a thread of its own. Each line the
 // helper prints is a burst of changes; the watch loop then asks Mutagen for a cycle, as it does
 // for local changes. When the helper ends (the container stopped or was replaced) it is started
 // again 5 s later, then less and less often (up to once a minute) while it cannot start;
@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "gardensync/watch/watched_sides.h"
+#include "gardensync/watch/container_helper.h"
 
 namespace gardensync::watch {
 
@@ -25,7 +25,8 @@ std::filesystem::path containerWatchProgram();
 class ContainerWatch {
 public:
   // `wakeFd` is written to (one byte) whenever changes arrive, so a poll() on it wakes up.
-  ContainerWatch(ContainerSide side, std::vector<std::string> ignores, std::filesystem::path program, int wakeFd);
+  // `path` is the watched folder in the container, for the log.
+  ContainerWatch(HelperLaunch launch, std::string path, int wakeFd);
   ~ContainerWatch();  // stops the helper and waits for the thread
   ContainerWatch(const ContainerWatch&) = delete;
   ContainerWatch& operator=(const ContainerWatch&) = delete;
@@ -40,11 +41,12 @@ private:
   // Copies the helper in and runs it until it ends or stop_; `retry` is the current wait after a
   // failure, for the log.
   void runHelperOnce(std::chrono::milliseconds retry);
+  // Whether the helper is in place (copied now if needed); false after noting why not.
+  bool install();
   void note(std::string text);
 
-  ContainerSide side_;
-  std::vector<std::string> ignores_;
-  std::filesystem::path program_;
+  HelperLaunch launch_;
+  std::string path_;
   int wakeFd_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> changed_{false};

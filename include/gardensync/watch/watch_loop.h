@@ -4,6 +4,7 @@
 // the sessions whose folders changed once each burst of changes is over (watch/debouncer.h).
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -14,6 +15,8 @@ namespace gardensync::watch {
 
 struct WatchOptions {
   std::string project;
+  // The project's Mutagen data directory: the Kubernetes transport's stand-ins are there.
+  std::filesystem::path dataDir;
   DebounceSettings debounce;
   // Checked between waits; the loop returns soon after it turns true.
   std::function<bool()> stopRequested;

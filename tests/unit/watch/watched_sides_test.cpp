@@ -45,13 +45,24 @@ TEST(WatchedSides, OneWayWatchesOnlyTheLocalSideAndReverseOnlyTheContainer) {
   EXPECT_TRUE(servedByWatcher(reverse));
 }
 
-TEST(WatchedSides, NothingWithoutTheLabelAndNoHelperOutsideLocalDocker) {
+TEST(WatchedSides, NothingWithoutTheLabelOrAKnownMode) {
   EXPECT_FALSE(servedByWatcher(session("two-way-safe", "off", false)));  // GARDENSYNC_WATCHER=off
   EXPECT_FALSE(servedByWatcher(session("one-way-reverse", "off", true)));
-  // A cluster's pods are reached through the ssh transport: Mutagen's rescan stays their pace.
-  EXPECT_FALSE(watchedContainerSide(session("two-way-safe", "on", false, "ssh")));
   auto unknown = session("sideways", "on", false);
   EXPECT_FALSE(watchedContainerSide(unknown));
+}
+
+TEST(WatchedSides, PodsOfGardensyncsTransportAreWatchedOtherSshHostsAreNot) {
+  auto pod = session("two-way-safe", "on", false, "ssh");
+  pod.beta.host = "kube_shop_deployment_vote_-_vote-0_0123456789";
+  const auto side = watchedContainerSide(pod);
+  ASSERT_TRUE(side);
+  EXPECT_EQ(side->kind, ContainerSide::Kind::Kubernetes);
+  EXPECT_EQ(side->container, pod.beta.host);
+  EXPECT_EQ(side->path, "/app/src");
+  EXPECT_EQ(watchedContainerSide(session("two-way-safe", "on", false))->kind, ContainerSide::Kind::Docker);
+  // A host gardensync's transport did not write is no pod it can reach.
+  EXPECT_FALSE(watchedContainerSide(session("two-way-safe", "on", false, "ssh")));
 }
 
 }  // namespace
