@@ -244,28 +244,6 @@ for ((round = 0; round < EDITS; round++)); do
 done
 
 # --- idle CPU ---------------------------------------------------------------------------------
-# CPU time (user+system, including reaped children) of a process and all its descendants.
-declare -A PARENT
-tree_ticks() {
-    local pid stat rest total=0 p
-    PARENT=()
-    for stat in /proc/[0-9]*/stat; do
-        pid=${stat#/proc/}; pid=${pid%/stat}
-        rest=$(cat "$stat" 2>/dev/null) || continue
-        rest=${rest##*) }
-        read -r -a f <<<"$rest"
-        PARENT[$pid]=${f[1]}
-        TICKS[$pid]=$(( f[11] + f[12] + f[13] + f[14] ))
-    done
-    for pid in "${!TICKS[@]}"; do
-        p=$pid
-        while [[ -n "$p" && "$p" -gt 1 ]]; do
-            if [[ " $* " == *" $p "* ]]; then total=$((total + TICKS[$pid])); break; fi
-            p=${PARENT[$p]:-}
-        done
-    done
-    echo "$total"
-}
 data_of() { case $1 in raw) echo "$RAW_DATA" ;; poll) echo "$POLL_DATA" ;; esac; }
 roots_of() {   # the processes a variant runs: its daemon, the watcher, the container's processes
     local v=$1 roots=""
@@ -285,12 +263,11 @@ roots_of() {   # the processes a variant runs: its daemon, the watcher, the cont
     roots+=" $(timeout 20 docker top "$(container_of "$v")" -o pid 2>/dev/null </dev/null | tail -n +2 | tr '\n' ' ')"
     echo "$roots"
 }
-# variant_ticks V: tree_ticks over the roots of V found before the idle period (ROOTS).
-variant_ticks() { local roots; read -r -a roots <<<"${ROOTS[$1]}"; TICKS=(); tree_ticks "${roots[@]}"; }
+# variant_ticks V: bench_tree_ticks over the roots of V found before the idle period (ROOTS).
+variant_ticks() { local roots; read -r -a roots <<<"${ROOTS[$1]}"; bench_tree_ticks "${roots[@]}"; }
 declare -A CPU_MS ROOTS TICKS0
 if [[ $IDLE_S -gt 0 ]]; then
     log "measuring idle CPU over ${IDLE_S} s"
-    declare -A TICKS
     HZ=$(getconf CLK_TCK)
     for v in "${VARIANTS[@]}"; do ROOTS[$v]=$(roots_of "$v"); done
     for v in "${VARIANTS[@]}"; do TICKS0[$v]=$(variant_ticks "$v"); done

@@ -70,6 +70,30 @@ bench_stats() {
 # bench_ratio A B -> A/B with two decimals, "-" when either is "-" or B is not above 0.
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.2f", a / b; else printf "-" }'; }
 
+# bench_tree_ticks PID...: CPU time in clock ticks (user + system, including reaped children) of
+# the processes PID... and all their descendants.
+bench_tree_ticks() {
+    local pid stat rest total=0 p
+    local -a f
+    local -A parent ticks
+    for stat in /proc/[0-9]*/stat; do
+        pid=${stat#/proc/}; pid=${pid%/stat}
+        rest=$(cat "$stat" 2>/dev/null) || continue
+        rest=${rest##*) }
+        read -r -a f <<<"$rest"
+        parent[$pid]=${f[1]}
+        ticks[$pid]=$(( f[11] + f[12] + f[13] + f[14] ))
+    done
+    for pid in "${!ticks[@]}"; do
+        p=$pid
+        while [[ -n "$p" && "$p" -gt 1 ]]; do
+            if [[ " $* " == *" $p "* ]]; then total=$((total + ticks[$pid])); break; fi
+            p=${parent[$p]:-}
+        done
+    done
+    echo "$total"
+}
+
 # One line about the machine: kernel, CPUs, CPU model, Docker Engine version.
 bench_host() {
     printf '%s, %s CPUs, %s, Docker %s' "$(uname -sr)" "$(nproc)" \
@@ -92,11 +116,12 @@ bench_raw_wait_synced() {
 }
 
 # gs SECONDS ARGS...: build/gardensync (GS_BIN) on the project GS_PROJECT, with a HOME (GS_HOME)
-# and cache (GS_CACHE) of its own, installing Mutagen from MIRROR_DIR; no stdin.
+# and cache (GS_CACHE) of its own, installing Mutagen from MIRROR_DIR; no stdin. GARDENSYNC_WATCHER
+# is GS_WATCHER when that is set, else unset.
 gs() {
     local limit=$1; shift
     env -u GARDENSYNC_MUTAGEN_PATH -u MUTAGEN_DATA_DIRECTORY -u GARDENSYNC_WATCHER \
-        HOME="$GS_HOME" XDG_CACHE_HOME="$GS_CACHE" GARDENSYNC_MUTAGEN_MIRROR="file://$MIRROR_DIR" \
+        ${GS_WATCHER:+GARDENSYNC_WATCHER="$GS_WATCHER"} HOME="$GS_HOME" XDG_CACHE_HOME="$GS_CACHE" GARDENSYNC_MUTAGEN_MIRROR="file://$MIRROR_DIR" \
         timeout "$limit" "$GS_BIN" --root "$GS_PROJECT" "$@" </dev/null
 }
 
