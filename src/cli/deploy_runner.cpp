@@ -263,10 +263,7 @@ Deployment deployAndSync(Context& context, const providers::Provider& provider,
     ApplySummary summary;
     try {
       summary = applySessions(client, config.project.name, names, sessions, running,
-                              [&](const std::vector<sync::PlannedSession>& fresh) {
-                                for (const auto& session : fresh) provider.beforeSessionCreate(session, engine->transport);
-                                copies = copyInitialFiles(provider, fresh);
-                              });
+                              providerCreateHooks(provider, engine->transport, copies));
     } catch (...) {
       keptRunning();  // a container that stopped explains a failed create better than Mutagen
       throw;

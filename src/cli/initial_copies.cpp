@@ -35,6 +35,17 @@ std::vector<providers::InitialCopy> copyInitialFiles(const providers::Provider& 
   return done;
 }
 
+CreateHooks providerCreateHooks(const providers::Provider& provider, const providers::TransportContext& transport,
+                                std::vector<providers::InitialCopy>& copies) {
+  CreateHooks hooks;
+  hooks.beforeCreate = [&provider, &transport, &copies](const std::vector<sync::PlannedSession>& fresh) {
+    for (const auto& session : fresh) provider.beforeSessionCreate(session, transport);
+    copies = copyInitialFiles(provider, fresh);
+  };
+  hooks.explainFailure = [&provider](const sync::PlannedSession& session) { provider.explainFailedCreate(session); };
+  return hooks;
+}
+
 void settleInitialCopies(const mutagen::SessionClient& client, const std::string& project,
                          const std::vector<providers::InitialCopy>& copies) {
   if (copies.empty()) return;

@@ -281,10 +281,7 @@ void runStart(Context& context, const std::vector<std::string>& names, bool rest
   }
   std::vector<providers::InitialCopy> copies;
   auto summary = applySessions(client, config.project.name, deployNames, planned, running,
-                               [&](const std::vector<sync::PlannedSession>& fresh) {
-                                 for (const auto& session : fresh) provider->beforeSessionCreate(session, engine.transport);
-                                 copies = copyInitialFiles(*provider, fresh);
-                               });
+                               providerCreateHooks(*provider, engine.transport, copies));
   refreshWatcher(engine, config.project.name, restart || summary.created + summary.terminated > 0);
   waitForInitialSync(client, config.project.name, summary.identifiers);
   settleInitialCopies(client, config.project.name, copies);

@@ -136,18 +136,24 @@ void checkLocalSources(Context& context, const std::vector<sync::PlannedSession>
 }
 
 std::vector<std::string> createInParallel(const mutagen::SessionClient& client,
-                                          const std::vector<sync::PlannedSession>& sessions) {
+                                          const std::vector<sync::PlannedSession>& sessions,
+                                          const std::function<void(const sync::PlannedSession&)>& explainFailure) {
   std::vector<std::string> identifiers(sessions.size());
   // A failed create is reported once every other create has ended.
-  util::runAllInParallel(sessions.size(), kParallelCreates,
-                         [&](size_t i) { identifiers[i] = client.create(sessions[i]); });
+  util::runAllInParallel(sessions.size(), kParallelCreates, [&](size_t i) {
+    try {
+      identifiers[i] = client.create(sessions[i]);
+    } catch (const ToolError&) {
+      if (explainFailure) explainFailure(sessions[i]);
+      throw;
+    }
+  });
   return identifiers;
 }
 
 ApplySummary applySessions(const mutagen::SessionClient& client, const std::string& project,
                            const std::vector<std::string>& deploys, const std::vector<sync::PlannedSession>& planned,
-                           const std::vector<mutagen::SessionStatus>& running,
-                           const std::function<void(const std::vector<sync::PlannedSession>&)>& beforeCreate) {
+                           const std::vector<mutagen::SessionStatus>& running, const CreateHooks& hooks) {
   const auto changes = mutagen::diffSessions(running, planned, project, deploys);
   ApplySummary summary;
   summary.unchanged = changes.unchanged.size();
@@ -159,10 +165,10 @@ ApplySummary applySessions(const mutagen::SessionClient& client, const std::stri
   }
   for (const auto& session : changes.create)
     spdlog::info("starting sync {}: {} -> {} ({})", session.name, session.alpha, session.beta, session.gardenMode);
-  if (beforeCreate && !changes.create.empty()) beforeCreate(changes.create);
+  if (hooks.beforeCreate && !changes.create.empty()) hooks.beforeCreate(changes.create);
   // Each `mutagen sync create` spends most of its time waiting for an endpoint to connect (an
   // agent probed, perhaps installed): several at once finish far sooner than one after another.
-  const auto created = createInParallel(client, changes.create);
+  const auto created = createInParallel(client, changes.create, hooks.explainFailure);
   summary.identifiers.insert(summary.identifiers.end(), created.begin(), created.end());
   summary.createdIdentifiers = created;
   summary.created = created.size();

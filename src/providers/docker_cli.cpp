@@ -1,5 +1,6 @@
 #include "gardensync/providers/docker_cli.h"
 
+#include <cctype>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -184,6 +185,19 @@ std::set<std::string> DockerCli::pausedContainerNames() const {
   for (std::string name; std::getline(lines, name);)
     if (!name.empty()) names.insert(name);
   return names;
+}
+
+std::optional<bool> DockerCli::pathExists(const std::string& container, const std::string& path) const {
+  // Container names hold only [a-zA-Z0-9_.-]; the path is percent-encoded but for its slashes.
+  std::string encoded;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') encoded.push_back(static_cast<char>(c));
+    else encoded += fmt::format("%{:02X}", c);
+  }
+  // HEAD of the archive endpoint: the Engine stats the path and sends no archive.
+  const auto answer = runner_.dockerEngineRequest("HEAD", "/containers/" + container + "/archive?path=" + encoded);
+  if (!answer || (answer->status != 200 && answer->status != 404)) return std::nullopt;
+  return answer->status == 200;
 }
 
 std::string DockerCli::run(const std::vector<std::string>& args) const {

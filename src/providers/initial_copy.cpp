@@ -163,10 +163,6 @@ TargetQuestion targetQuestion(const sync::PlannedSession& session) {
   return {containerFolder(session), session.defaultOwner.value_or(""), session.defaultGroup.value_or("")};
 }
 
-std::vector<std::string> targetProbeCommand(const std::vector<TargetQuestion>& questions) {
-  return {"sh", "-c", targetProbeScript(questions)};
-}
-
 std::vector<TargetAnswer> readTargetProbe(const std::string& output, size_t questions) {
   std::vector<TargetAnswer> answers(questions);
   std::stringstream lines(output);

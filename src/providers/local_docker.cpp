@@ -82,6 +82,11 @@ std::string unpauseHint(const std::string& container) {
   return fmt::format("unpause it with `docker unpause {}`", container);
 }
 
+Error pausedError(const std::string& container, const sync::PlannedSession& session) {
+  return Error(fmt::format("sync {} ({}): its {}", session.name, session.deploy, pausedProblem(container)),
+               unpauseHint(container) + ", then run the command again");
+}
+
 }  // namespace
 
 LocalDockerProvider::LocalDockerProvider(const config::ProjectConfig& config, const util::CommandRunner& runner)
@@ -296,55 +301,65 @@ std::map<std::string, std::string> LocalDockerProvider::unreachableSyncTargets(
 
 void LocalDockerProvider::prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                                              const StatusFunction&) const {
-  // The sessions of each container, containers in the order their first session comes.
+  // A paused container keeps its sessions "watching" while nothing moves: named here, with one
+  // question for all containers (the Engine's API, or one `docker ps`).
+  if (!sessions.empty()) {
+    const auto paused = docker_.pausedContainerNames();
+    for (const auto& session : sessions)
+      if (const std::string container = containerName(config_.project.name, session.deploy); paused.count(container))
+        throw pausedError(container, session);
+  }
+  // Only reverse-mode roots are made here: whether a container can host the agent is checked
+  // with the look at its folders for an initial copy (copyInitialFiles), or after a create
+  // failed (explainFailedCreate). A `docker exec` costs far more CPU than the question, and a
+  // session into a container that was fine a moment ago needs none.
   std::vector<std::pair<std::string, std::vector<const sync::PlannedSession*>>> byContainer;
   for (const auto& session : sessions) {
+    if (!session.containerIsAlpha) continue;
     const std::string container = containerName(config_.project.name, session.deploy);
     auto it = std::find_if(byContainer.begin(), byContainer.end(), [&](const auto& c) { return c.first == container; });
     if (it == byContainer.end()) it = byContainer.insert(byContainer.end(), {container, {}});
     it->second.push_back(&session);
   }
-  // A few docker calls per container, each mostly waiting: containers are checked side by side.
   util::runAllInParallel(byContainer.size(), kParallelContainerChecks, [&](size_t i) {
     const auto& [container, itsSessions] = byContainer[i];
-    // One `docker exec` checks that the agent can run there and looks at the folders an initial
-    // copy may fill (answers kept for copyInitialFiles).
-    std::vector<TargetQuestion> questions;
-    std::vector<const sync::PlannedSession*> asked;
-    if (initialCopyWanted())
-      for (const auto* session : itsSessions)
-        if (copiesIntoContainer(*session)) {
-          questions.push_back(targetQuestion(*session));
-          asked.push_back(session);
-        }
-    std::vector<std::string> command = agentProbeCommand();
-    if (!questions.empty())
-      command.back() += fmt::format("\necho '{}'\n{}", kTargetProbeMarker, targetProbeScript(questions));
-    auto result = docker_.exec(container, command);
-    // A container that stopped since it was deployed, or is paused, cannot host anything: say so
-    // rather than blame the agent.
-    if (!result.ok()) explainUnreachable(container, *itsSessions.front());
-    const size_t marker = result.stdoutText.find(std::string(kTargetProbeMarker) + "\n");
-    if (marker != std::string::npos) {
-      const auto answers =
-          readTargetProbe(result.stdoutText.substr(marker + kTargetProbeMarker.size() + 1), questions.size());
-      result.stdoutText.resize(marker);
-      std::lock_guard lock(probedMutex_);
-      for (size_t k = 0; k < asked.size(); ++k) probed_[container + ":" + questions[k].path] = answers[k];
-    }
-    requireAgentHost(container, result);
-    for (const auto* session : itsSessions)
-      if (session->containerIsAlpha) ensureDirectory(container, session->containerPath);
+    probeContainer(container, *itsSessions.front());
+    for (const auto* session : itsSessions) ensureDirectory(container, session->containerPath);
   });
+}
+
+std::vector<TargetAnswer> LocalDockerProvider::probeContainer(const std::string& container,
+                                                              const sync::PlannedSession& first,
+                                                              const std::vector<TargetQuestion>& folders) const {
+  std::vector<std::string> command = agentProbeCommand();
+  if (!folders.empty()) command.back() += fmt::format("\necho '{}'\n{}", kTargetProbeMarker, targetProbeScript(folders));
+  auto result = docker_.exec(container, command);
+  // A container that stopped since it was deployed, or is paused, cannot host anything: say so
+  // rather than blame the agent.
+  if (!result.ok()) explainUnreachable(container, first);
+  std::vector<TargetAnswer> answers(folders.size());
+  const size_t marker = result.stdoutText.find(std::string(kTargetProbeMarker) + "\n");
+  if (marker != std::string::npos) {
+    answers = readTargetProbe(result.stdoutText.substr(marker + kTargetProbeMarker.size() + 1), folders.size());
+    result.stdoutText.resize(marker);
+  }
+  requireAgentHost(container, result);
+  return answers;
+}
+
+void LocalDockerProvider::explainFailedCreate(const sync::PlannedSession& session) const {
+  try {
+    probeContainer(containerName(config_.project.name, session.deploy), session);
+  } catch (const ToolError&) {
+    // The check itself could not run: Mutagen's error says more than that.
+  }
 }
 
 void LocalDockerProvider::explainUnreachable(const std::string& container, const sync::PlannedSession& first) const {
   auto info = docker_.inspectContainer(container);
   const config::Action* deploy = config_.find(config::ActionKind::Deploy, first.deploy);
   if (info && !info->running && deploy) throw stoppedError(*deploy, *info, true);
-  if (info && info->state == "paused")
-    throw Error(fmt::format("sync {} ({}): its {}", first.name, first.deploy, pausedProblem(container)),
-                unpauseHint(container) + ", then run the command again");
+  if (info && info->state == "paused") throw pausedError(container, first);
 }
 
 void LocalDockerProvider::beforeSessionCreate(const sync::PlannedSession&, const TransportContext&) const {

@@ -30,6 +30,23 @@ bool inside(const std::string& path, const std::string& folder) {
   return path == folder || folder == "/" || (path.starts_with(folder) && path[folder.size()] == '/');
 }
 
+// Whether the Engine's API shows one of the first few top-level names of the local tree in the
+// candidate's container folder (a stat each, nothing run in the container).
+bool holdsOneOf(const DockerCli& docker, const Candidate& candidate) {
+  constexpr size_t kNamesTried = 3;
+  std::vector<std::string> names;
+  for (const auto& entry : candidate.entries) {
+    const std::string top = entry.path.substr(0, entry.path.find('/'));
+    if (std::find(names.begin(), names.end(), top) != names.end()) continue;
+    const auto exists = docker.pathExists(candidate.container, candidate.path + "/" + top);
+    if (!exists) return false;  // the API is not open: the look inside tells
+    if (*exists) return true;
+    names.push_back(top);
+    if (names.size() == kNamesTried) return false;
+  }
+  return false;
+}
+
 std::string megabytes(std::uint64_t bytes) { return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6); }
 
 // Removes `paths` (relative to `root`) in the container, a few hundred per `docker exec`.
@@ -49,14 +66,6 @@ void removeIn(const DockerCli& docker, const std::string& container, const std::
 }
 
 }  // namespace
-
-std::optional<TargetAnswer> LocalDockerProvider::probedTarget(const std::string& container,
-                                                              const std::string& path) const {
-  std::lock_guard lock(probedMutex_);
-  auto it = probed_.find(container + ":" + path);
-  if (it == probed_.end()) return std::nullopt;
-  return it->second;
-}
 
 std::vector<InitialCopy> LocalDockerProvider::copyInitialFiles(const std::vector<sync::PlannedSession>& fresh,
                                                                const StatusFunction& onStatus) const {
@@ -81,11 +90,14 @@ std::vector<InitialCopy> LocalDockerProvider::copyInitialFiles(const std::vector
   }
   if (separate.empty()) return copies;
 
-  // prepareSyncTargets has looked at the folders already; any it did not see are looked at now,
-  // with one look into each container, containers side by side.
+  // A folder that holds anything is left to Mutagen. Where the Engine's API shows one of the
+  // local tree's top-level names in it, it does, and nothing needs to run in the container (the
+  // usual case when syncs start again); every other folder (absent, empty, holding other names,
+  // or the API closed) is looked at with one `docker exec` per container, containers side by
+  // side, which also checks that the container can host Mutagen's agent.
   std::map<std::string, std::vector<Candidate*>> byContainer;
   for (auto& candidate : separate) {
-    if (auto seen = probedTarget(candidate.container, candidate.path)) candidate.answer = *seen;
+    if (holdsOneOf(docker_, candidate)) candidate.answer.state = TargetState::NotEmpty;
     else byContainer[candidate.container].push_back(&candidate);
   }
   std::vector<std::pair<std::string, std::vector<Candidate*>>> groups(byContainer.begin(), byContainer.end());
@@ -93,9 +105,7 @@ std::vector<InitialCopy> LocalDockerProvider::copyInitialFiles(const std::vector
     const auto& [container, itsCandidates] = groups[i];
     std::vector<TargetQuestion> questions;
     for (const Candidate* candidate : itsCandidates) questions.push_back(targetQuestion(*candidate->session));
-    const auto result = docker_.exec(container, targetProbeCommand(questions));
-    if (!result.ok()) return;  // the session's own checks and Mutagen say what is wrong
-    const auto answers = readTargetProbe(result.stdoutText, questions.size());
+    const auto answers = probeContainer(container, *itsCandidates.front()->session, questions);
     for (size_t k = 0; k < itsCandidates.size(); ++k) itsCandidates[k]->answer = answers[k];
   });
 

@@ -277,6 +277,10 @@ void LocalExecProvider::beforeSessionCreate(const sync::PlannedSession& session,
   inner_->beforeSessionCreate(session, transport);
 }
 
+void LocalExecProvider::explainFailedCreate(const sync::PlannedSession& session) const {
+  inner_->explainFailedCreate(session);
+}
+
 util::ProcessResult LocalExecProvider::exec(const config::Action& deploy,
                                             const std::vector<std::string>& command) const {
   if (!isExec(deploy)) return inner_->exec(deploy, command);

@@ -15,9 +15,15 @@ ProcessResult SystemRunner::run(const std::vector<std::string>& argv, const Proc
   return runProcess(argv, options);
 }
 
-std::optional<std::string> SystemRunner::dockerEngineGet(const std::string& path) const {
+std::optional<std::string> CommandRunner::dockerEngineGet(const std::string& path) const {
+  auto answer = dockerEngineRequest("GET", path);
+  if (!answer || answer->status != 200) return std::nullopt;
+  return std::move(answer->body);
+}
+
+std::optional<EngineResponse> SystemRunner::dockerEngineRequest(const std::string& method, const std::string& path) const {
   const auto socket = localDockerSocket();
-  return socket ? util::dockerEngineGet(*socket, path) : std::nullopt;
+  return socket ? util::dockerEngineRequest(*socket, method, path) : std::nullopt;
 }
 
 const CommandRunner& systemRunner() {

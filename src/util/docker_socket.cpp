@@ -45,7 +45,8 @@ std::optional<std::string> localDockerSocket() {
   return std::nullopt;
 }
 
-std::optional<std::string> dockerEngineGet(const std::string& socketPath, const std::string& path, int timeoutMs) {
+std::optional<EngineResponse> dockerEngineRequest(const std::string& socketPath, const std::string& method,
+                                                  const std::string& path, int timeoutMs) {
   bool couldNotTry = false;
   const int fd = connectUnixSocket(socketPath, couldNotTry);
   if (fd < 0) return std::nullopt;
@@ -54,7 +55,7 @@ std::optional<std::string> dockerEngineGet(const std::string& socketPath, const 
     ~Closer() { ::close(fd); }
   } closer{fd};
   // HTTP/1.0: the Engine answers without chunking and closes the connection when done.
-  const std::string request = "GET " + path + " HTTP/1.0\r\nHost: docker\r\n\r\n";
+  const std::string request = method + " " + path + " HTTP/1.0\r\nHost: docker\r\n\r\n";
   if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
     return std::nullopt;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
@@ -76,8 +77,16 @@ std::optional<std::string> dockerEngineGet(const std::string& socketPath, const 
   if (lineEnd == std::string::npos || bodyStart == std::string::npos) return std::nullopt;
   const std::string status = response.substr(0, lineEnd);  // "HTTP/1.0 200 OK"
   const size_t space = status.find(' ');
-  if (space == std::string::npos || status.compare(space + 1, 3, "200") != 0) return std::nullopt;
-  return response.substr(bodyStart + 4);
+  if (space == std::string::npos || space + 4 > status.size()) return std::nullopt;
+  const std::string code = status.substr(space + 1, 3);
+  if (code.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return EngineResponse{std::stoi(code), response.substr(bodyStart + 4)};
+}
+
+std::optional<std::string> dockerEngineGet(const std::string& socketPath, const std::string& path, int timeoutMs) {
+  auto answer = dockerEngineRequest(socketPath, "GET", path, timeoutMs);
+  if (!answer || answer->status != 200) return std::nullopt;
+  return std::move(answer->body);
 }
 
 }  // namespace gardensync::util

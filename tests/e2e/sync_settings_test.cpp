@@ -159,6 +159,12 @@ TEST(SyncSettings, ContainerWithoutShellIsRejectedWithTheReason) {
   EXPECT_EQ(run.exitCode, 1);
   EXPECT_NE(run.err.find("cannot host the sync agent: it has no shell"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("busybox, alpine, debian"), std::string::npos) << run.err;
+  // Without the initial copy nothing looks into the container before Mutagen's create, which
+  // fails; the container is checked then, and the same reason is given.
+  project.env()["GARDENSYNC_INITIAL_COPY"] = "off";
+  auto again = project.gardensync({"deploy", "--sync=*"});
+  EXPECT_EQ(again.exitCode, 1);
+  EXPECT_NE(again.err.find("cannot host the sync agent: it has no shell"), std::string::npos) << again.err;
 }
 
 }  // namespace

@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gardensync/util/command_runner.h"
@@ -67,6 +69,25 @@ public:
     return count;
   }
 
+  // Engine API requests whose "METHOD path" contains `part` get `response`; without a matching
+  // rule the API is "not open", as for a remote Engine.
+  void onEngine(std::string part, util::EngineResponse response) {
+    std::lock_guard lock(mutex_);
+    engineRules_.emplace_back(std::move(part), std::move(response));
+  }
+  std::optional<util::EngineResponse> dockerEngineRequest(const std::string& method, const std::string& path) const override {
+    std::lock_guard lock(mutex_);
+    const std::string request = method + " " + path;
+    engineCalls_.push_back(request);
+    for (const auto& [part, response] : engineRules_)
+      if (request.find(part) != std::string::npos) return response;
+    return std::nullopt;
+  }
+  std::vector<std::string> engineCalls() const {
+    std::lock_guard lock(mutex_);
+    return engineCalls_;
+  }
+
 private:
   struct Rule {
     std::vector<std::string> match;
@@ -76,6 +97,8 @@ private:
   mutable std::mutex mutex_;
   mutable std::vector<Rule> rules_;
   mutable std::vector<std::vector<std::string>> calls_;
+  std::vector<std::pair<std::string, util::EngineResponse>> engineRules_;
+  mutable std::vector<std::string> engineCalls_;
 };
 
 }  // namespace gardensync::testing

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gardensync/cli/sync_control.h"
 #include "gardensync/mutagen/sessions.h"
 #include "gardensync/providers/provider.h"
 
@@ -14,6 +15,12 @@ namespace gardensync::cli {
 // Copies the local files of the new sessions `fresh` into their empty container folders.
 std::vector<providers::InitialCopy> copyInitialFiles(const providers::Provider& provider,
                                                      const std::vector<sync::PlannedSession>& fresh);
+
+// The provider's part in creating sessions, for applySessions: before the creates, each new
+// session's beforeSessionCreate, then the initial copy (kept in `copies`); after a failed create,
+// its explainFailedCreate.
+CreateHooks providerCreateHooks(const providers::Provider& provider, const providers::TransportContext& transport,
+                                std::vector<providers::InitialCopy>& copies);
 
 // Once the first cycles are done: where a session reports a conflict over a file the copy took
 // from a local file that has changed since, the copy in the container is stale (Mutagen saw both

@@ -29,19 +29,27 @@ struct ApplySummary {
 // How many `mutagen sync create` run at once.
 constexpr size_t kParallelCreates = 6;
 
+// What the provider does around the creates (cli/initial_copies.h: providerCreateHooks).
+struct CreateHooks {
+  // Runs once with the sessions about to be created, just before they are.
+  std::function<void(const std::vector<sync::PlannedSession>&)> beforeCreate;
+  // Runs after the create of a session failed; may throw an Error that says why better.
+  std::function<void(const sync::PlannedSession&)> explainFailure;
+};
+
 // Creates the sessions, up to kParallelCreates at a time, and returns their identifiers in the
 // order given. When any create fails, the first failure is thrown after all have ended (the
-// sessions that were created keep running, as they would have one after another).
+// sessions that were created keep running, as they would have one after another), or what
+// `explainFailure` throws for it.
 std::vector<std::string> createInParallel(const mutagen::SessionClient& client,
-                                          const std::vector<sync::PlannedSession>& sessions);
+                                          const std::vector<sync::PlannedSession>& sessions,
+                                          const std::function<void(const sync::PlannedSession&)>& explainFailure = {});
 
-// Makes the sessions of `deploys` match `planned` (see mutagen::diffSessions); `beforeCreate`
-// runs once with the sessions about to be created, just before they are
-// (providers::Provider::beforeSessionCreate and copyInitialFiles).
+// Makes the sessions of `deploys` match `planned` (see mutagen::diffSessions), with `hooks`
+// around the creates.
 ApplySummary applySessions(const mutagen::SessionClient& client, const std::string& project,
                            const std::vector<std::string>& deploys, const std::vector<sync::PlannedSession>& planned,
-                           const std::vector<mutagen::SessionStatus>& running,
-                           const std::function<void(const std::vector<sync::PlannedSession>&)>& beforeCreate = {});
+                           const std::vector<mutagen::SessionStatus>& running, const CreateHooks& hooks = {});
 
 // Waits until every session of `identifiers` (ApplySummary::identifiers) has completed a full
 // cycle, showing progress. Sessions of the same names created by anyone else are not waited for.

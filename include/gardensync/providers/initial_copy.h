@@ -75,13 +75,12 @@ struct TargetAnswer {
   std::optional<CopyOwnership> ownership;  // uid and gid; unset when a name did not resolve
   bool runsAsRoot = false;
 };
-// The sh script that answers `questions`, one line each, and the command that runs it. After
+// The sh script that answers `questions`, one line each. After
 // another script's output, a line of kTargetProbeMarker sets the answers apart.
 inline constexpr std::string_view kTargetProbeMarker = "--- gardensync: sync folders";
 std::string targetProbeScript(const std::vector<TargetQuestion>& questions);
 // The question about `session`'s container folder.
 TargetQuestion targetQuestion(const sync::PlannedSession& session);
-std::vector<std::string> targetProbeCommand(const std::vector<TargetQuestion>& questions);
 std::vector<TargetAnswer> readTargetProbe(const std::string& output, size_t questions);
 
 // The modes of what the session creates: its defaults where set, Mutagen's otherwise. nullopt

@@ -56,6 +56,7 @@ public:
   std::vector<InitialCopy> copyInitialFiles(const std::vector<sync::PlannedSession>& fresh,
                                             const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;
+  void explainFailedCreate(const sync::PlannedSession& session) const override;
   util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const override;
   util::ProcessResult execInSyncTarget(const config::Action& deploy, const config::SyncPath& path,
                                        const std::vector<std::string>& command) const override;
@@ -84,13 +85,14 @@ private:
   void requireRunningAs(const config::Action& deploy, const std::optional<ContainerInfo>& info) const;
   // Throws Error when `container`, where `first` syncs, is stopped or paused.
   void explainUnreachable(const std::string& container, const sync::PlannedSession& first) const;
-  // What prepareSyncTargets saw of the container folders of new sessions ("container:/path").
-  std::optional<TargetAnswer> probedTarget(const std::string& container, const std::string& path) const;
+  // Runs the agent check in `container`, and the look at `folders` in the same `docker exec`;
+  // throws the reason when the container is stopped or paused or cannot host the agent (`first`
+  // is a session syncing there, to name). Returns the folders' answers.
+  std::vector<TargetAnswer> probeContainer(const std::string& container, const sync::PlannedSession& first,
+                                           const std::vector<TargetQuestion>& folders = {}) const;
 
   const config::ProjectConfig& config_;
   DockerCli docker_;
-  mutable std::mutex probedMutex_;
-  mutable std::map<std::string, TargetAnswer> probed_;
 };
 
 }  // namespace gardensync::providers

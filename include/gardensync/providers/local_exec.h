@@ -61,6 +61,7 @@ public:
   std::vector<InitialCopy> copyInitialFiles(const std::vector<sync::PlannedSession>& fresh,
                                             const StatusFunction& onStatus) const override;
   void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const override;
+  void explainFailedCreate(const sync::PlannedSession& session) const override;
   void checkStarted(const std::vector<DeployPlan>& plans, const StatusFunction& onStatus) const override;
   std::vector<DeployState> describe(const std::vector<const config::Action*>& deploys) const override;
   util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const override;

@@ -132,6 +132,10 @@ public:
   // Just before `mutagen sync create` of `session`: records what the transport needs to know
   // about the container the new session starts with.
   virtual void beforeSessionCreate(const sync::PlannedSession& session, const TransportContext& transport) const = 0;
+  // After `mutagen sync create` of `session` failed: throws an Error that says why in the
+  // provider's terms when it can tell (the container stopped, or cannot host Mutagen's agent);
+  // returns otherwise, and Mutagen's own error is reported.
+  virtual void explainFailedCreate(const sync::PlannedSession& /*session*/) const {}
 
   // Runs `command` in the Deploy's (first synced) container; a non-zero exit is returned.
   virtual util::ProcessResult exec(const config::Action& deploy, const std::vector<std::string>& command) const = 0;

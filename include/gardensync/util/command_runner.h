@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gardensync/util/docker_socket.h"
 #include "gardensync/util/process.h"
 
 namespace gardensync::util {
@@ -20,16 +21,22 @@ public:
   // Like run, but throws ToolError (command, exit code, stderr) unless it exits 0.
   ProcessResult runChecked(const std::vector<std::string>& argv, const ProcessOptions& options,
                            const std::string& what) const;
-  // The body of a GET on the local Docker Engine's API (util/docker_socket.h), or nullopt when
-  // that way is not open: the caller then runs the docker CLI. Scripted runners have none.
-  virtual std::optional<std::string> dockerEngineGet(const std::string&) const { return std::nullopt; }
+  // `method path` on the local Docker Engine's API (util/docker_socket.h), or nullopt when that
+  // way is not open: the caller then runs the docker CLI. Scripted runners have none unless a
+  // test gives them one.
+  virtual std::optional<EngineResponse> dockerEngineRequest(const std::string& /*method*/,
+                                                            const std::string& /*path*/) const {
+    return std::nullopt;
+  }
+  // The body of a 200 answer to `GET path`, or nullopt.
+  std::optional<std::string> dockerEngineGet(const std::string& path) const;
 };
 
 // Runs real processes (util::runProcess).
 class SystemRunner : public CommandRunner {
 public:
   ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) const override;
-  std::optional<std::string> dockerEngineGet(const std::string& path) const override;
+  std::optional<EngineResponse> dockerEngineRequest(const std::string& method, const std::string& path) const override;
 };
 
 const CommandRunner& systemRunner();

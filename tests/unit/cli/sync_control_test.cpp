@@ -140,6 +140,31 @@ TEST(SyncControl, OtherCreateFailuresAndARaceLostThreeTimesAreReported) {
   EXPECT_EQ(f.runner.countCalls("api-1"), 3u);
 }
 
+// A failed create asks the provider why (its container stopped, cannot host the agent); what it
+// says replaces Mutagen's error, and when it has nothing to say Mutagen's error stands.
+TEST(SyncControl, AFailedCreateIsExplainedByTheProviderWhenItCan) {
+  Fixture f;
+  f.runner.on({"sync", "create", "api-0"}, {answer(1, "", "Error: unable to connect to beta: exec failed")});
+  std::vector<std::string> asked;
+  CreateHooks hooks;
+  hooks.explainFailure = [&](const sync::PlannedSession& session) {
+    asked.push_back(session.name);
+    throw Error("container gs-shop-api cannot host the sync agent: it has no shell (sh)");
+  };
+  try {
+    applySessions(f.client, "shop", {"api"}, {planned("api-0", "h1")}, {}, hooks);
+    FAIL();
+  } catch (const ToolError&) {
+    FAIL() << "Mutagen's error was not replaced";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "container gs-shop-api cannot host the sync agent: it has no shell (sh)");
+  }
+  EXPECT_EQ(asked, std::vector<std::string>{"api-0"});
+  hooks.explainFailure = [&](const sync::PlannedSession& session) { asked.push_back(session.name); };
+  EXPECT_THROW(applySessions(f.client, "shop", {"api"}, {planned("api-0", "h1")}, {}, hooks), ToolError);
+  EXPECT_EQ(asked.size(), 2u);
+}
+
 // Mutagen watches neither side of a one-way session that relies on gardensync's watcher, so it
 // runs no first cycle by itself: the new session is flushed, the kept one is not.
 TEST(SyncControl, ApplyAsksForTheFirstCycleOfNewSessionsThatRelyOnTheWatcher) {

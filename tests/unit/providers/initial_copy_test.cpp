@@ -153,7 +153,7 @@ TEST(InitialCopy, TheProbeTellsAbsentEmptyAndBusyFoldersAndResolvesOwners) {
       {(root / "busy").string(), "", ""},         {(root / "file").string(), "", ""},
       {(root / "no/parent").string(), "", ""},    {(root / "absent").string(), "root", "no-such-group-x"},
   };
-  const auto result = util::runProcess(targetProbeCommand(questions));
+  const auto result = util::runProcess({"sh", "-c", targetProbeScript(questions)});
   ASSERT_TRUE(result.ok()) << result.stderrText;
   const auto answers = readTargetProbe(result.stdoutText, questions.size());
   EXPECT_EQ(answers[0].state, TargetState::Absent);

@@ -1,6 +1,7 @@
 #include "gardensync/providers/local_docker.h"
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 
 #include <gmock/gmock.h>
@@ -134,16 +135,23 @@ TEST(LocalDockerProvider, APausedContainerIsNamedAsUnreachableForItsSyncs) {
   sync::PlannedSession session;
   session.deploy = "api";
   session.name = "api-0";
-  try {
-    provider.prepareSyncTargets({session}, {});
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "sync api-0 (api): its container gs-shop-api is paused, so Mutagen cannot reach it");
-    EXPECT_EQ(e.hint(), "unpause it with `docker unpause gs-shop-api`, then run the command again");
-  }
-  EXPECT_EQ(runner.countCalls("exec"), 1u);  // only when the agent check failed, the container was looked at
-  EXPECT_EQ(provider.describe({config.find(config::ActionKind::Deploy, "api")}).at(0).state, "paused");  // get status
   runner.on({"ps", "status=paused"}, {answer(0, "gs-other-web\ngs-shop-api\n")});
+  const auto expectPaused = [](const std::function<void()>& check) {
+    try {
+      check();
+      FAIL();
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), "sync api-0 (api): its container gs-shop-api is paused, so Mutagen cannot reach it");
+      EXPECT_EQ(e.hint(), "unpause it with `docker unpause gs-shop-api`, then run the command again");
+    }
+  };
+  // Before the creates: one question for all containers, nothing run in them.
+  expectPaused([&] { provider.prepareSyncTargets({session}, {}); });
+  EXPECT_EQ(runner.countCalls("exec"), 0u);
+  // After a failed create: only when the agent check failed, the container was looked at.
+  expectPaused([&] { provider.explainFailedCreate(session); });
+  EXPECT_EQ(runner.countCalls("exec"), 1u);
+  EXPECT_EQ(provider.describe({config.find(config::ActionKind::Deploy, "api")}).at(0).state, "paused");  // get status
   const auto unreachable = provider.unreachableSyncTargets({config.find(config::ActionKind::Deploy, "api")});
   ASSERT_EQ(unreachable.size(), 1u);
   EXPECT_EQ(unreachable.at("api"),
@@ -204,7 +212,8 @@ TEST(LocalDockerProvider, InitialFilesGoOnlyIntoAbsentOrEmptyFolders) {
   util::TempDir local("initial-copy-");
   std::ofstream(local / "file.txt") << "x";
   FakeRunner runner;
-  runner.on({"exec"}, {answer(0, "absent 0 0 0\nbusy 0 0 0\n")});
+  // After the agent check (nothing missing), the folders' answers.
+  runner.on({"exec"}, {answer(0, "--- gardensync: sync folders\nabsent 0 0 0\nbusy 0 0 0\n")});
   runner.on({"cp"}, {answer(0)});
   LocalDockerProvider provider(config, runner);
   auto reverse = sessionInto("api-2", local.path(), "/rev");
@@ -221,6 +230,60 @@ TEST(LocalDockerProvider, InitialFilesGoOnlyIntoAbsentOrEmptyFolders) {
   EXPECT_THAT(runner.calls(), ::testing::Contains("docker cp --archive - gs-shop-api:/app"));
 }
 
+// A folder where the Engine's API shows a name of the local tree needs no look inside the
+// container; the others (the names absent, or the API closed) get the one `docker exec`, which
+// also checks that the container can host the agent.
+TEST(LocalDockerProvider, FoldersTheEngineShowsInUseNeedNoExec) {
+  auto config = loadFixture("container-spec");
+  util::TempDir local("initial-copy-");
+  std::ofstream(local / "file.txt") << "x";
+  std::filesystem::create_directories(local / "lib");
+  std::ofstream(local / "lib" / "a.txt") << "a";
+  FakeRunner runner;
+  runner.onEngine("HEAD /containers/gs-shop-api/archive?path=/app/src/lib", {200, ""});
+  runner.onEngine("HEAD /containers/gs-shop-api/archive?path=/app/src/", {404, ""});
+  LocalDockerProvider provider(config, runner);
+  EXPECT_TRUE(provider.copyInitialFiles({sessionInto("api-0", local.path(), "/app/src")}, {}).empty());
+  EXPECT_EQ(runner.engineCalls().back(), "HEAD /containers/gs-shop-api/archive?path=/app/src/lib");
+  EXPECT_TRUE(runner.calls().empty());  // no docker exec, no docker cp
+
+  FakeRunner second;
+  second.onEngine("HEAD", {404, ""});
+  second.on({"exec"}, {answer(0, "missing uname\n--- gardensync: sync folders\nabsent 0 0 0\n")});
+  LocalDockerProvider other(config, second);
+  try {
+    other.copyInitialFiles({sessionInto("api-0", local.path(), "/app/my src")}, {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "container gs-shop-api cannot host the sync agent: missing uname");
+  }
+  EXPECT_THAT(second.engineCalls(), ::testing::Contains("HEAD /containers/gs-shop-api/archive?path=/app/my%20src/file.txt"));
+  EXPECT_EQ(second.countCalls("cp"), 0u);
+}
+
+// After a failed `mutagen sync create`, the container is checked for why; a check that cannot
+// run itself leaves Mutagen's error to be reported.
+TEST(LocalDockerProvider, AFailedCreateIsExplainedByTheAgentCheckWhenItCan) {
+  auto config = loadFixture("container-spec");
+  auto session = sessionInto("api-0", "/tmp", "/app");
+  FakeRunner noShell;
+  noShell.on({"exec"}, {answer(126, "", "OCI runtime exec failed: exec: \"sh\": executable file not found in $PATH")});
+  noShell.on({"container", "inspect"}, {answer(0, R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":true,"Status":"running"},"Config":{"Image":"x","Labels":{}}}])")});
+  try {
+    LocalDockerProvider(config, noShell).explainFailedCreate(session);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "container gs-shop-api cannot host the sync agent: it has no shell (sh)");
+  }
+  FakeRunner fine;
+  fine.on({"exec"}, {answer(0, "")});
+  EXPECT_NO_THROW(LocalDockerProvider(config, fine).explainFailedCreate(session));
+  FakeRunner unknown;
+  unknown.on({"exec"}, {testing::timedOut()});
+  unknown.on({"container", "inspect"}, {answer(0, R"([{"Id":"c1","Name":"/gs-shop-api","State":{"Running":true,"Status":"running"},"Config":{"Image":"x","Labels":{}}}])")});
+  EXPECT_NO_THROW(LocalDockerProvider(config, unknown).explainFailedCreate(session));
+}
+
 // A failed stream is undone (the folder it was creating is removed) and reported; Mutagen then
 // copies everything.
 TEST(LocalDockerProvider, AFailedInitialCopyIsRemovedAgainAndReported) {
@@ -229,7 +292,7 @@ TEST(LocalDockerProvider, AFailedInitialCopyIsRemovedAgainAndReported) {
   std::ofstream(local / "file.txt") << "x";
   FakeRunner runner;
   runner.on({"exec", "src"}, {answer(0)});  // the removal of the half-made folder
-  runner.on({"exec"}, {answer(0, "absent 0 0 0\n")});
+  runner.on({"exec"}, {answer(0, "--- gardensync: sync folders\nabsent 0 0 0\n")});
   runner.on({"cp"}, {answer(1, "", "Error response from daemon: no space left on device")});
   LocalDockerProvider provider(config, runner);
   const auto copies = provider.copyInitialFiles({sessionInto("api-0", local.path(), "/app/src")}, {});

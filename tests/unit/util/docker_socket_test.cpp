@@ -74,6 +74,18 @@ TEST(DockerSocket, AnythingButA200OrNoServerMeansAskTheCli) {
   EXPECT_FALSE(dockerEngineGet((temp.path() / "none.sock").string(), "/containers/json"));
 }
 
+// A HEAD (whether a path exists in a container) gets the status alone: 404 is an answer too.
+TEST(DockerSocket, ARequestReturnsAnyStatusTheEngineGives) {
+  TempDir temp;
+  const std::string socket = (temp.path() / "d.sock").string();
+  OneShotServer server(socket, "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+  const auto answer = dockerEngineRequest(socket, "HEAD", "/containers/gs-a/archive?path=/app/x");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 404);
+  EXPECT_EQ(answer->body, "");
+  EXPECT_EQ(server.request().substr(0, 52), "HEAD /containers/gs-a/archive?path=/app/x HTTP/1.0\r\n");
+}
+
 TEST(DockerSocket, OnlyALocalSocketWithoutAnotherContextIsUsed) {
   TempDir temp;
   const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
