@@ -67,6 +67,8 @@ util::ProcessResult DockerCli::docker(const std::vector<std::string>& args, std:
 void DockerCli::checkAvailable() const {
   if (!util::findOnPath("docker"))
     throw Error("the docker CLI is not on PATH", "install Docker (the local-docker provider runs Deploys as containers)");
+  // Every command asks this first: the Engine's API answers for a fraction of the CLI's start-up.
+  if (runner_.dockerEngineGet("/_ping")) return;
   util::ProcessOptions options;
   options.timeout = 20s;
   auto result = runner_.run({"docker", "version", "--format", "{{.Server.Version}}"}, options);

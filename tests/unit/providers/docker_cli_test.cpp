@@ -4,6 +4,7 @@
 
 #include "../fake_runner.h"
 #include "gardensync/util/error.h"
+#include "gardensync/util/process.h"
 
 namespace gardensync::providers {
 namespace {
@@ -13,6 +14,20 @@ using testing::FakeRunner;
 
 constexpr const char* kOneContainer = R"([{"Id":"abc","Name":"/gs-shop-api","State":{"Running":true,"Status":"running"},
   "Config":{"Labels":{"gardensync.io/project":"shop"}}}])";
+
+// The Engine's API answers whether the Engine runs when it is on a local socket; the docker CLI
+// is asked otherwise, and its error reported.
+TEST(DockerCli, TheEngineIsPingedOnItsSocketBeforeTheCliIsAsked) {
+  if (!util::findOnPath("docker")) GTEST_SKIP() << "checkAvailable wants the docker CLI on PATH";
+  FakeRunner api;
+  api.onEngine("GET /_ping", {200, "OK"});
+  EXPECT_NO_THROW(DockerCli(api).checkAvailable());
+  EXPECT_TRUE(api.calls().empty());
+  FakeRunner cli;
+  cli.on({"docker", "version"}, {answer(1, "", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock")});
+  EXPECT_THROW(DockerCli(cli).checkAvailable(), ToolError);
+  EXPECT_EQ(cli.countCalls("version"), 1u);
+}
 
 TEST(DockerCli, InspectReadsTheContainer) {
   FakeRunner runner;
