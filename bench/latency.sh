@@ -46,18 +46,10 @@ case $DIRECTION in
     to-local) MODE=two-way-safe ;;
     *) echo "bench: BENCH_DIRECTION must be to-container or to-local" >&2; exit 2 ;;
 esac
-[[ "$EDITS" =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_EDITS must be a positive integer" >&2; exit 2; }
-[[ "$JITTER_MS" =~ ^[0-9]+$ ]] || { echo "bench: BENCH_JITTER_MS must be a non-negative integer" >&2; exit 2; }
-[[ "$IDLE_S" =~ ^[0-9]+$ ]] || { echo "bench: BENCH_IDLE_S must be a non-negative integer" >&2; exit 2; }
-if [[ -n "${BENCH_SEED:-}" ]]; then RANDOM=$BENCH_SEED; fi
-
 REPO=$(cd "$(dirname -- "$0")/.." && pwd -P)
-GS_BIN=$REPO/build/gardensync
-RESULTS_DIR=$REPO/bench/results
-MIRROR_DIR=${BENCH_MIRROR_DIR:-$HOME/.cache/gardensync-dev/mirror}
-
 # shellcheck source=bench/lib.sh
 . "$REPO/bench/lib.sh"
+bench_edit_settings
 
 for tool in docker timeout flock awk sort mktemp; do
     command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found on PATH"
@@ -112,9 +104,6 @@ for c in "$RAW_CONTAINER" "$POLL_CONTAINER" "$GS_CONTAINER"; do
     fi
 done
 
-now() { local t=${EPOCHREALTIME/[.,]/}; NOW=$((10#$t / 1000)); }
-sleep_ms() { sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"; }
-random_pause() { [[ $JITTER_MS -gt 0 ]] && sleep_ms $(( (RANDOM * 32768 + RANDOM) % JITTER_MS )) || true; }
 
 # --- the tree: 50 folders of 100 files, the same in the three sources ------------------
 make_tree() {
@@ -171,55 +160,10 @@ for c in "$GS_CONTAINER" "$RAW_CONTAINER" "$POLL_CONTAINER"; do
 done
 
 # --- one measurement ------------------------------------------------------------------------
-# measure CONTAINER LOCAL_FILE CONTAINER_FILE: starts a probe in the container that waits for a
-# fresh token in the file, writes the token locally once the probe runs, and sets LAT (ms) when
-# the probe reports it (TIMED_OUT=1 and LAT=TIMEOUT_S*1000 if it never does).
-measure() {
-    local c=$1 file=$2 target=$3 token line start
-    token="tok-$RANDOM$RANDOM-$EPOCHREALTIME"
-    TIMED_OUT=0
-    coproc PROBE {
-        timeout $((TIMEOUT_S + 10)) docker exec -i "$c" sh -c \
-            'echo ready; while ! grep -qF "$1" "$0" 2>/dev/null; do sleep 0.005; done; echo seen' \
-            "$target" "$token" 2>/dev/null
-    }
-    local probe_pid=$PROBE_PID
-    if ! read -r -t 20 line <&"${PROBE[0]}" || [[ $line != ready ]]; then die "the probe in $c did not start"; fi
-    now; start=$NOW
-    printf '%s\n' "$token" >"$file"
-    if read -r -t "$TIMEOUT_S" line <&"${PROBE[0]}" && [[ $line == seen ]]; then
-        now; LAT=$((NOW - start))
-    else
-        LAT=$((TIMEOUT_S * 1000)); TIMED_OUT=1
-        kill "$probe_pid" 2>/dev/null || true
-    fi
-    wait "$probe_pid" 2>/dev/null || true
-}
-
-# measure_to_local CONTAINER LOCAL_FILE CONTAINER_FILE: the other way. A shell already running in
-# the container (`docker exec -i`, started and ready before the timing) writes the token on
-# request; the latency runs from just before the request to the moment the local file, checked
-# every 5 ms, holds it.
-measure_to_local() {
-    local c=$1 file=$2 target=$3 token line start deadline
-    token="tok-$RANDOM$RANDOM-$EPOCHREALTIME"
-    TIMED_OUT=0
-    coproc WRITER {
-        timeout $((TIMEOUT_S + 10)) docker exec -i "$c" sh -c \
-            'echo ready; read -r path token; printf "%s\n" "$token" > "$path"; echo written' 2>/dev/null
-    }
-    local writer_pid=$WRITER_PID
-    if ! read -r -t 20 line <&"${WRITER[0]}" || [[ $line != ready ]]; then die "the writer in $c did not start"; fi
-    now; start=$NOW; deadline=$((start + TIMEOUT_S * 1000))
-    printf '%s %s\n' "$target" "$token" >&"${WRITER[1]}"
-    LAT=$((TIMEOUT_S * 1000)); TIMED_OUT=1
-    while now; [[ $NOW -lt $deadline ]]; do
-        if grep -qF "$token" "$file" 2>/dev/null; then LAT=$((NOW - start)); TIMED_OUT=0; break; fi
-        sleep 0.005
-    done
-    wait "$writer_pid" 2>/dev/null || true
-}
-if [[ $DIRECTION == to-local ]]; then measure() { measure_to_local "$@"; }; fi
+# measure CONTAINER LOCAL_FILE CONTAINER_FILE: one latency in the direction of the run (lib.sh).
+in_container() { timeout $((TIMEOUT_S + 10)) docker exec -i "$1" "${@:2}"; }
+if [[ $DIRECTION == to-local ]]; then measure() { bench_measure_to_local in_container "$@"; }
+else measure() { bench_measure_to_target in_container "$@"; }; fi
 
 src_of() { case $1 in gs) echo "$GS_PROJECT/src" ;; raw) echo "$RAW_SRC" ;; poll) echo "$POLL_SRC" ;; esac; }
 container_of() { case $1 in gs) echo "$GS_CONTAINER" ;; raw) echo "$RAW_CONTAINER" ;; poll) echo "$POLL_CONTAINER" ;; esac; }
@@ -233,7 +177,7 @@ for ((round = 0; round < EDITS; round++)); do
     # A different folder and file every round: never touched since the initial sync.
     rel=d$(( (round * 7) % DIRS ))/f$(( (round * 13) % FILES_PER_DIR )).txt
     for v in ${orders[round % 3]}; do
-        random_pause
+        bench_random_pause
         measure "$(container_of "$v")" "$(src_of "$v")/$rel" "$TARGET/$rel"
         COLD[$v]+="$LAT "; TIMEOUTS[$v]=$((TIMEOUTS[$v] + TIMED_OUT))
         cold=$LAT
@@ -313,16 +257,14 @@ HOST="$(uname -sr), $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }
     done
     for v in raw poll; do echo "| **gardensync / $(label "$v")** $(ratio_cells "$v")"; done
 } >"$MD"
-json_arr() { local a; a=$(tr -s ' ' <<<"$1" | sed 's/^ //; s/ $//; s/ /, /g'); printf '[%s]' "$a"; }
-json_num() { [[ "$1" == - ]] && printf null || printf '%s' "$1"; }
 # ratio_json B: gardensync / variant B as a JSON object, "-" as null.
 ratio_json() {
     local b=$1
     printf '{"cold_p50": %s, "cold_p95": %s, "cold_max": %s, "hot_p50": %s, "hot_p95": %s, "hot_max": %s, "idle_cpu": %s}' \
-        "$(json_num "$(bench_ratio "${C50[gs]}" "${C50[$b]}")")" "$(json_num "$(bench_ratio "${C95[gs]}" "${C95[$b]}")")" \
-        "$(json_num "$(bench_ratio "${CMAX[gs]}" "${CMAX[$b]}")")" "$(json_num "$(bench_ratio "${H50[gs]}" "${H50[$b]}")")" \
-        "$(json_num "$(bench_ratio "${H95[gs]}" "${H95[$b]}")")" "$(json_num "$(bench_ratio "${HMAX[gs]}" "${HMAX[$b]}")")" \
-        "$(json_num "$(bench_ratio "${CPU_MS[gs]}" "${CPU_MS[$b]}")")"
+        "$(bench_json_num "$(bench_ratio "${C50[gs]}" "${C50[$b]}")")" "$(bench_json_num "$(bench_ratio "${C95[gs]}" "${C95[$b]}")")" \
+        "$(bench_json_num "$(bench_ratio "${CMAX[gs]}" "${CMAX[$b]}")")" "$(bench_json_num "$(bench_ratio "${H50[gs]}" "${H50[$b]}")")" \
+        "$(bench_json_num "$(bench_ratio "${H95[gs]}" "${H95[$b]}")")" "$(bench_json_num "$(bench_ratio "${HMAX[gs]}" "${HMAX[$b]}")")" \
+        "$(bench_json_num "$(bench_ratio "${CPU_MS[gs]}" "${CPU_MS[$b]}")")"
 }
 {
     printf '{\n  "date": "%s",\n  "host": "%s",\n  "mutagen": "%s",\n' "$STAMP" "${HOST//\"/}" "$MUTAGEN_VERSION"
@@ -333,8 +275,8 @@ ratio_json() {
     for v in "${VARIANTS[@]}"; do
         [[ $v == "${VARIANTS[-1]}" ]] && sep=""
         printf '    "%s": {"cold_ms": %s, "hot_ms": %s, "cold": {"p50": %s, "p95": %s, "max": %s}, "hot": {"p50": %s, "p95": %s, "max": %s}, "timeouts": %d, "idle_cpu_ms": %s}%s\n' \
-            "$(label "$v")" "$(json_arr "${COLD[$v]}")" "$(json_arr "${HOT[$v]}")" "${C50[$v]}" "${C95[$v]}" "${CMAX[$v]}" \
-            "${H50[$v]}" "${H95[$v]}" "${HMAX[$v]}" "${TIMEOUTS[$v]}" "$(json_num "${CPU_MS[$v]}")" "$sep"
+            "$(label "$v")" "$(bench_json_arr "${COLD[$v]}")" "$(bench_json_arr "${HOT[$v]}")" "${C50[$v]}" "${C95[$v]}" "${CMAX[$v]}" \
+            "${H50[$v]}" "${H95[$v]}" "${HMAX[$v]}" "${TIMEOUTS[$v]}" "$(bench_json_num "${CPU_MS[$v]}")" "$sep"
     done
     printf '  },\n  "ratios": {\n    "gardensync/raw-mutagen": %s,\n    "gardensync/raw-mutagen-poll": %s\n  }\n}\n' \
         "$(ratio_json raw)" "$(ratio_json poll)"

@@ -94,6 +94,86 @@ bench_tree_ticks() {
     echo "$total"
 }
 
+# Integer settings: bench_positive NAME VALUE and bench_non_negative NAME VALUE exit 2 unless
+# VALUE is one.
+bench_positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "bench: $1 must be a positive integer" >&2; exit 2; }; }
+bench_non_negative() { [[ "$2" =~ ^[0-9]+$ ]] || { echo "bench: $1 must be a non-negative integer" >&2; exit 2; }; }
+
+# What latency.sh and pod-latency.sh share, after REPO, EDITS, JITTER_MS and IDLE_S are set: the
+# checks of those, BENCH_SEED, and GS_BIN, RESULTS_DIR and MIRROR_DIR.
+# shellcheck disable=SC2034 # the variables are the scripts'
+bench_edit_settings() {
+    bench_positive BENCH_EDITS "$EDITS"
+    bench_non_negative BENCH_JITTER_MS "$JITTER_MS"
+    bench_non_negative BENCH_IDLE_S "$IDLE_S"
+    if [[ -n "${BENCH_SEED:-}" ]]; then RANDOM=$BENCH_SEED; fi
+    GS_BIN=$REPO/build/gardensync
+    RESULTS_DIR=$REPO/bench/results
+    MIRROR_DIR=${BENCH_MIRROR_DIR:-$HOME/.cache/gardensync-dev/mirror}
+}
+
+# Wall clock in ms into NOW; a pause of MS milliseconds; before a cold edit a random pause of
+# 0..JITTER_MS, so that edits land at any moment of Mutagen's polling cycle.
+bench_now_ms() { local t=${EPOCHREALTIME/[.,]/}; NOW=$((10#$t / 1000)); }
+bench_sleep_ms() { sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"; }
+bench_random_pause() { if [[ $JITTER_MS -gt 0 ]]; then bench_sleep_ms $(( (RANDOM * 32768 + RANDOM) % JITTER_MS )); fi; }
+
+# JSON of "v1 v2 ..." as an array, and of one number ("-" is null, a leading "+" is dropped).
+bench_json_arr() { local a; a=$(tr -s ' ' <<<"$1" | sed 's/^ //; s/ $//; s/ /, /g'); printf '[%s]' "$a"; }
+bench_json_num() { if [[ "$1" == - ]]; then printf null; else printf '%s' "${1#+}"; fi; }
+
+# --- one latency (latency.sh, pod-latency.sh) ------------------------------------------------
+# Both take EXEC, a function that runs a command (its further arguments) in the container or pod
+# WHERE with stdin kept open, so that the helper inside is started and ready before the timing.
+# They set LAT (ms), and TIMED_OUT=1 with LAT=TIMEOUT_S*1000 when the change never shows.
+
+# bench_measure_to_target EXEC WHERE LOCAL_FILE TARGET_FILE: a probe inside waits for a fresh
+# token in TARGET_FILE (checking every 5 ms); the token is written into LOCAL_FILE once it runs.
+# shellcheck disable=SC2016,SC2034,SC2153 # the sh script is the probe's; LAT and TIMED_OUT are read by the scripts; coproc sets PROBE_PID
+bench_measure_to_target() {
+    local exec=$1 where=$2 file=$3 target=$4 token line start
+    token="tok-$RANDOM$RANDOM-$EPOCHREALTIME"
+    TIMED_OUT=0
+    coproc PROBE {
+        "$exec" "$where" sh -c 'echo ready; while ! grep -qF "$1" "$0" 2>/dev/null; do sleep 0.005; done; echo seen' \
+            "$target" "$token" 2>/dev/null
+    }
+    local probe_pid=$PROBE_PID
+    if ! read -r -t 30 line <&"${PROBE[0]}" || [[ $line != ready ]]; then die "the probe in $where did not start"; fi
+    bench_now_ms; start=$NOW
+    printf '%s\n' "$token" >"$file"
+    if read -r -t "$TIMEOUT_S" line <&"${PROBE[0]}" && [[ $line == seen ]]; then
+        bench_now_ms; LAT=$((NOW - start))
+    else
+        LAT=$((TIMEOUT_S * 1000)); TIMED_OUT=1
+        kill "$probe_pid" 2>/dev/null || true
+    fi
+    wait "$probe_pid" 2>/dev/null || true
+}
+
+# bench_measure_to_local EXEC WHERE LOCAL_FILE TARGET_FILE: the other way. A shell inside writes
+# the token into TARGET_FILE on request; the latency runs from just before the request to the
+# moment LOCAL_FILE, checked every 5 ms, holds it.
+# shellcheck disable=SC2016,SC2034,SC2153 # the sh script is the writer's; LAT and TIMED_OUT are read by the scripts; coproc sets WRITER_PID
+bench_measure_to_local() {
+    local exec=$1 where=$2 file=$3 target=$4 token line start deadline
+    token="tok-$RANDOM$RANDOM-$EPOCHREALTIME"
+    TIMED_OUT=0
+    coproc WRITER {
+        "$exec" "$where" sh -c 'echo ready; read -r path token; printf "%s\n" "$token" > "$path"; echo written' 2>/dev/null
+    }
+    local writer_pid=$WRITER_PID
+    if ! read -r -t 30 line <&"${WRITER[0]}" || [[ $line != ready ]]; then die "the writer in $where did not start"; fi
+    bench_now_ms; start=$NOW; deadline=$((start + TIMEOUT_S * 1000))
+    printf '%s %s\n' "$target" "$token" >&"${WRITER[1]}"
+    LAT=$((TIMEOUT_S * 1000)); TIMED_OUT=1
+    while bench_now_ms; [[ $NOW -lt $deadline ]]; do
+        if grep -qF "$token" "$file" 2>/dev/null; then LAT=$((NOW - start)); TIMED_OUT=0; break; fi
+        sleep 0.005
+    done
+    wait "$writer_pid" 2>/dev/null || true
+}
+
 # One line about the machine: kernel, CPUs, CPU model, Docker Engine version.
 bench_host() {
     printf '%s, %s CPUs, %s, Docker %s' "$(uname -sr)" "$(nproc)" \

@@ -34,18 +34,10 @@ FILES_PER_DIR=100
 TIMEOUT_S=30
 TARGET=/app/src
 MODE=two-way-safe
-[[ "$EDITS" =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_EDITS must be a positive integer" >&2; exit 2; }
-[[ "$JITTER_MS" =~ ^[0-9]+$ ]] || { echo "bench: BENCH_JITTER_MS must be a non-negative integer" >&2; exit 2; }
-[[ "$IDLE_S" =~ ^[0-9]+$ ]] || { echo "bench: BENCH_IDLE_S must be a non-negative integer" >&2; exit 2; }
-if [[ -n "${BENCH_SEED:-}" ]]; then RANDOM=$BENCH_SEED; fi
-
 REPO=$(cd "$(dirname -- "$0")/.." && pwd -P)
-GS_BIN=$REPO/build/gardensync
-RESULTS_DIR=$REPO/bench/results
-MIRROR_DIR=${BENCH_MIRROR_DIR:-$HOME/.cache/gardensync-dev/mirror}
-
 # shellcheck source=bench/lib.sh
 . "$REPO/bench/lib.sh"
+bench_edit_settings
 
 for tool in kubectl timeout flock awk sort mktemp; do
     command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found on PATH (./dev bench puts the cluster's kubectl there)"
@@ -96,10 +88,6 @@ cleanup() {
     bench_cleanup_end "$rc"
 }
 bench_trap_cleanup
-
-now() { local t=${EPOCHREALTIME/[.,]/}; NOW=$((10#$t / 1000)); }
-sleep_ms() { sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"; }
-random_pause() { [[ $JITTER_MS -gt 0 ]] && sleep_ms $(( (RANDOM * 32768 + RANDOM) % JITTER_MS )) || true; }
 
 write_project() { # write_project VARIANT
     local root
@@ -181,48 +169,9 @@ in_pod() {
         --namespace "${PROJECT[$v]}" "${POD[$v]}" -- "$@"
 }
 
-# to_pod V FILE: a local edit of FILE (relative to src), seen by a probe in the pod; sets LAT (ms).
-to_pod() {
-    local v=$1 rel=$2 token line start
-    token="tok-$RANDOM$RANDOM-$EPOCHREALTIME"
-    TIMED_OUT=0
-    coproc PROBE {
-        in_pod "$v" sh -c 'echo ready; while ! grep -qF "$1" "$0" 2>/dev/null; do sleep 0.005; done; echo seen' \
-            "$TARGET/$rel" "$token" 2>/dev/null
-    }
-    local probe_pid=$PROBE_PID
-    if ! read -r -t 30 line <&"${PROBE[0]}" || [[ $line != ready ]]; then die "the probe in ${POD[$v]} did not start"; fi
-    now; start=$NOW
-    printf '%s\n' "$token" >"$(root_of "$v")/src/$rel"
-    if read -r -t "$TIMEOUT_S" line <&"${PROBE[0]}" && [[ $line == seen ]]; then
-        now; LAT=$((NOW - start))
-    else
-        LAT=$((TIMEOUT_S * 1000)); TIMED_OUT=1
-        kill "$probe_pid" 2>/dev/null || true
-    fi
-    wait "$probe_pid" 2>/dev/null || true
-}
-
-# to_local V FILE: an edit of FILE written in the pod by a shell already running there, seen locally.
-to_local() {
-    local v=$1 rel=$2 token line start deadline file
-    file=$(root_of "$v")/src/$rel
-    token="tok-$RANDOM$RANDOM-$EPOCHREALTIME"
-    TIMED_OUT=0
-    coproc WRITER {
-        in_pod "$v" sh -c 'echo ready; read -r path token; printf "%s\n" "$token" > "$path"; echo written' 2>/dev/null
-    }
-    local writer_pid=$WRITER_PID
-    if ! read -r -t 30 line <&"${WRITER[0]}" || [[ $line != ready ]]; then die "the writer in ${POD[$v]} did not start"; fi
-    now; start=$NOW; deadline=$((start + TIMEOUT_S * 1000))
-    printf '%s %s\n' "$TARGET/$rel" "$token" >&"${WRITER[1]}"
-    LAT=$((TIMEOUT_S * 1000)); TIMED_OUT=1
-    while now; [[ $NOW -lt $deadline ]]; do
-        if grep -qF "$token" "$file" 2>/dev/null; then LAT=$((NOW - start)); TIMED_OUT=0; break; fi
-        sleep 0.005
-    done
-    wait "$writer_pid" 2>/dev/null || true
-}
+# to_pod V FILE and to_local V FILE: one latency of an edit of FILE (relative to src) each way (lib.sh).
+to_pod() { bench_measure_to_target in_pod "$1" "$(root_of "$1")/src/$2" "$TARGET/$2"; }
+to_local() { bench_measure_to_local in_pod "$1" "$(root_of "$1")/src/$2" "$TARGET/$2"; }
 
 declare -A SAMPLES TIMEOUTS
 for dir in to-pod to-local; do
@@ -236,7 +185,7 @@ for ((round = 0; round < EDITS; round++)); do
         rel=d$(( (round * 7 + offset) % DIRS ))/f$(( (round * 13 + offset) % FILES_PER_DIR )).txt
         for v in $( ((round % 2 == 0)) && echo "gs nowatch" || echo "nowatch gs"); do
             measure=${dir//-/_} key=$dir:$v
-            random_pause
+            bench_random_pause
             "$measure" "$v" "$rel"
             SAMPLES[$dir:cold:$v]+="$LAT "; TIMEOUTS[$key]=$(( ${TIMEOUTS[$key]} + TIMED_OUT )); cold=$LAT
             "$measure" "$v" "$rel"
@@ -300,8 +249,6 @@ HOST="$(uname -sr), $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }
     echo "| --- | ---: | ---: | ---: |"
     echo "| over ${IDLE_S} s | ${CPU_MS[gs]} ms | ${CPU_MS[nowatch]} ms | $(bench_ratio "${CPU_MS[gs]}" "${CPU_MS[nowatch]}") |"
 } >"$MD"
-json_arr() { local a; a=$(tr -s ' ' <<<"$1" | sed 's/^ //; s/ $//; s/ /, /g'); printf '[%s]' "$a"; }
-json_num() { [[ "$1" == - ]] && printf null || printf '%s' "$1"; }
 {
     printf '{\n  "date": "%s",\n  "host": "%s",\n  "mutagen": "%s",\n' "$STAMP" "${HOST//\"/}" "$MUTAGEN_VERSION"
     printf '  "settings": {"mode": "%s", "edits": %d, "files": %d, "jitter_ms": %d, "idle_s": %d, "timeout_s": %d},\n' \
@@ -310,11 +257,11 @@ json_num() { [[ "$1" == - ]] && printf null || printf '%s' "$1"; }
     sep=,
     for v in "${VARIANTS[@]}"; do
         [[ $v == "${VARIANTS[-1]}" ]] && sep=""
-        printf '    "%s": {"idle_cpu_ms": %s' "$(label "$v")" "$(json_num "${CPU_MS[$v]}")"
+        printf '    "%s": {"idle_cpu_ms": %s' "$(label "$v")" "$(bench_json_num "${CPU_MS[$v]}")"
         for dir in to-pod to-local; do
             for kind in cold hot; do
                 printf ', "%s_%s_ms": %s, "%s_%s": {"p50": %s, "p95": %s, "max": %s}' "${dir/-/_}" "$kind" \
-                    "$(json_arr "${SAMPLES[$dir:$kind:$v]}")" "${dir/-/_}" "$kind" \
+                    "$(bench_json_arr "${SAMPLES[$dir:$kind:$v]}")" "${dir/-/_}" "$kind" \
                     "${P50[$dir:$kind:$v]}" "${P95[$dir:$kind:$v]}" "${PMAX[$dir:$kind:$v]}"
             done
             printf ', "%s_timeouts": %d' "${dir/-/_}" "${TIMEOUTS[$dir:$v]}"
@@ -323,9 +270,9 @@ json_num() { [[ "$1" == - ]] && printf null || printf '%s' "$1"; }
     done
     printf '  },\n  "ratios": {"gardensync/gardensync-nowatch": {'
     printf '"to_pod_cold_p95": %s, "to_local_cold_p95": %s, "idle_cpu": %s}}\n}\n' \
-        "$(json_num "$(bench_ratio "${P95[to-pod:cold:gs]}" "${P95[to-pod:cold:nowatch]}")")" \
-        "$(json_num "$(bench_ratio "${P95[to-local:cold:gs]}" "${P95[to-local:cold:nowatch]}")")" \
-        "$(json_num "$(bench_ratio "${CPU_MS[gs]}" "${CPU_MS[nowatch]}")")"
+        "$(bench_json_num "$(bench_ratio "${P95[to-pod:cold:gs]}" "${P95[to-pod:cold:nowatch]}")")" \
+        "$(bench_json_num "$(bench_ratio "${P95[to-local:cold:gs]}" "${P95[to-local:cold:nowatch]}")")" \
+        "$(bench_json_num "$(bench_ratio "${CPU_MS[gs]}" "${CPU_MS[nowatch]}")")"
 } >"$JSON"
 echo
 cat "$MD"
