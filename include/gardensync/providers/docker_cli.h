@@ -53,11 +53,11 @@ public:
   void remove(const std::string& name) const;  // force-removes; no error when absent
   util::ProcessResult exec(const std::string& container, const std::vector<std::string>& command,
                            std::chrono::seconds timeout = std::chrono::seconds(30)) const;
-  // `docker cp -a - <container>:<folder>`: extracts the tar stream `chunks` produces into the
-  // existing `folder`, keeping the owners, modes and times the archive gives.
   // Whether `path` exists in the container, from the Engine's API (a stat of the path, nothing
   // run in the container); nullopt when that way is not open or the Engine cannot tell.
   std::optional<bool> pathExists(const std::string& container, const std::string& path) const;
+  // `docker cp -a - <container>:<folder>`: extracts the tar stream `chunks` produces into the
+  // existing `folder`, keeping the owners, modes and times the archive gives.
   static std::vector<std::string> copyIntoArgv(const std::string& container, const std::string& folder);
   util::ProcessResult copyInto(const std::string& container, const std::string& folder,
                                std::function<std::string()> chunks) const;

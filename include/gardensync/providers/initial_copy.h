@@ -75,8 +75,8 @@ struct TargetAnswer {
   std::optional<CopyOwnership> ownership;  // uid and gid; unset when a name did not resolve
   bool runsAsRoot = false;
 };
-// The sh script that answers `questions`, one line each. After
-// another script's output, a line of kTargetProbeMarker sets the answers apart.
+// The sh script that answers `questions`, one line each. After another script's output, a line
+// of kTargetProbeMarker sets the answers apart.
 inline constexpr std::string_view kTargetProbeMarker = "--- gardensync: sync folders";
 std::string targetProbeScript(const std::vector<TargetQuestion>& questions);
 // The question about `session`'s container folder.
