@@ -20,9 +20,10 @@
 
 namespace gardensync::watch {
 
-// `check`'s exit codes besides 0 (present and runnable).
-constexpr int kHelperMissing = 1;
-constexpr int kOtherArchitecture = 3;  // stdout holds the pod's `uname -m`
+// `check`'s exit codes besides 0 (present and runnable); apart from the 1 of a failed kubectl
+// exec or transport call.
+constexpr int kHelperMissing = 10;
+constexpr int kOtherArchitecture = 11;  // stdout holds the pod's `uname -m`
 
 struct HelperLaunch {
   std::string where;                   // for the log: "container NAME" or "pod of deployment/NAME in namespace NS"

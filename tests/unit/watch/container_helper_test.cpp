@@ -27,8 +27,8 @@ TEST(ContainerHelper, PodsAreReachedThroughTheTransportsStandInsAndGetTheHelperO
   ASSERT_EQ(launch.check.size(), 3u);
   EXPECT_EQ(launch.check[0], "/data/kubernetes/bin/ssh");
   EXPECT_EQ(launch.check[1], host);
-  EXPECT_EQ(launch.check[2], "m=$(uname -m); if [ \"$m\" != 'aarch64' ]; then echo \"$m\"; exit 3; fi; test -x '" +
-                                 pod + "' || exit 1");
+  EXPECT_EQ(launch.check[2], "m=$(uname -m); if [ \"$m\" != 'aarch64' ]; then echo \"$m\"; exit 11; fi; test -x '" +
+                                 pod + "' || exit 10");
   EXPECT_EQ(launch.install,
             (std::vector<std::string>{"/data/kubernetes/bin/scp", "/opt/gs/gardensync-container-watch", host + ":" + pod}));
   EXPECT_EQ(launch.run, (std::vector<std::string>{"/data/kubernetes/bin/ssh", host,
