@@ -327,8 +327,9 @@ std::string helpersInPod(const KubeProject& project) {
 }
 
 // A change made inside the pod starts a cycle at once, as in a local container: the watcher puts
-// its helper into the pod through the same kubectl exec transport as Mutagen's agent (once, for
-// both sessions that share the pod), runs one per two-way session, and ends them with the syncs.
+// its helper into the pod through the same kubectl exec transport as Mutagen's agent (the two
+// sessions share the pod, and neither copy fails on the other's running helper), runs one per
+// two-way session, and ends them with the syncs.
 TEST(Kubernetes, ChangesInsideThePodAreNoticedByAHelperThere) {
   KubeProject project("e2e-k8s-watch-pod");
   ASSERT_TRUE(cluster().ok());
