@@ -158,8 +158,8 @@ done
 if [[ ! -s "${DATA[gs]}/gardensync-watcher" ]]; then die "gardensync's watcher does not run"; fi
 if [[ -s "${DATA[nowatch]}/gardensync-watcher" ]]; then die "GARDENSYNC_WATCHER=off still started a watcher"; fi
 # The helper must watch the pod before the first edit, or the first edits measure its start-up.
-for ((i = 0; i < 600; i++)); do grep -q ':/app/src: watching its changes' "${DATA[gs]}/watcher.log" 2>/dev/null && break; sleep 0.1; done
-grep -q ':/app/src: watching its changes' "${DATA[gs]}/watcher.log" ||
+for ((i = 0; i < 600; i++)); do grep -qF ":$TARGET: watching its changes" "${DATA[gs]}/watcher.log" 2>/dev/null && break; sleep 0.1; done
+grep -qF ":$TARGET: watching its changes" "${DATA[gs]}/watcher.log" ||
     { sed 's/^/  watcher: /' "${DATA[gs]}/watcher.log" >&2; die "the helper in the pod did not start"; }
 
 # in_pod V ARGS...: `kubectl exec -i` into the variant's pod (kept running: stdin is the caller's).
