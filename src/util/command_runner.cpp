@@ -16,9 +16,7 @@ ProcessResult SystemRunner::run(const std::vector<std::string>& argv, const Proc
 }
 
 std::optional<std::string> CommandRunner::dockerEngineGet(const std::string& path) const {
-  auto answer = dockerEngineRequest("GET", path);
-  if (!answer || answer->status != 200) return std::nullopt;
-  return std::move(answer->body);
+  return okBody(dockerEngineRequest("GET", path));
 }
 
 std::optional<EngineResponse> SystemRunner::dockerEngineRequest(const std::string& method, const std::string& path) const {

@@ -83,10 +83,13 @@ std::optional<EngineResponse> dockerEngineRequest(const std::string& socketPath,
   return EngineResponse{std::stoi(code), response.substr(bodyStart + 4)};
 }
 
-std::optional<std::string> dockerEngineGet(const std::string& socketPath, const std::string& path, int timeoutMs) {
-  auto answer = dockerEngineRequest(socketPath, "GET", path, timeoutMs);
+std::optional<std::string> okBody(std::optional<EngineResponse> answer) {
   if (!answer || answer->status != 200) return std::nullopt;
   return std::move(answer->body);
+}
+
+std::optional<std::string> dockerEngineGet(const std::string& socketPath, const std::string& path, int timeoutMs) {
+  return okBody(dockerEngineRequest(socketPath, "GET", path, timeoutMs));
 }
 
 }  // namespace gardensync::util

@@ -9,10 +9,7 @@ namespace gardensync::watch {
 
 namespace {
 
-bool labelled(const mutagen::SessionStatus& session) {
-  auto it = session.labels.find(sync::kWatcherLabel);
-  return it != session.labels.end() && it->second == "on";
-}
+bool labelled(const mutagen::SessionStatus& session) { return session.label(sync::kWatcherLabel) == "on"; }
 
 }  // namespace
 
@@ -22,9 +19,7 @@ bool watchesLocalSide(const mutagen::SessionStatus& session) {
 
 std::optional<ContainerSide> watchedContainerSide(const mutagen::SessionStatus& session) {
   if (!labelled(session)) return std::nullopt;
-  auto mode = session.labels.find(sync::kGardenModeLabel);
-  if (mode == session.labels.end()) return std::nullopt;
-  const auto parsed = config::parseSyncMode(mode->second);
+  const auto parsed = config::parseSyncMode(session.label(sync::kGardenModeLabel));
   if (!parsed || !sync::localSideReceives(*parsed)) return std::nullopt;
   const auto& container = sync::toMutagen(*parsed).containerIsAlpha ? session.alpha : session.beta;
   if (container.host.empty() || container.path.empty()) return std::nullopt;

@@ -265,6 +265,16 @@ std::string projectYaml(const std::string& name, const std::string& providerYaml
   return text;
 }
 
+const std::vector<std::string> kProcessCommandLines{"sh", "-c", "cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '"};
+
+std::string wordsContaining(const std::string& text, const std::string& part) {
+  std::string found;
+  std::istringstream words(text);
+  for (std::string word; words >> word;)
+    if (contains(word, part)) found += word + "\n";
+  return found;
+}
+
 std::string sleepDeployYaml(const std::string& name, const std::string& syncPathsYaml) {
   return "kind: Deploy\nname: " + name +
          "\ntype: container\nspec:\n  image: gardensync-test/busybox:latest\n"

@@ -131,6 +131,12 @@ std::string projectYaml(const std::string& name, const std::string& providerYaml
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// Run in a container or pod, prints the command lines of its processes, words apart.
+extern const std::vector<std::string> kProcessCommandLines;
+// The words of `text` that contain `part`, one per line: e.g. the container-side helpers among
+// kProcessCommandLines' output.
+std::string wordsContaining(const std::string& text, const std::string& part);
+
 // Runs `gardensync logs -f <deploy>` in `project`. Once `firstLine` has been printed, `then` runs
 // in a thread of its own (to make the workload print more, or end it); once `stopAfter` (when not
 // empty) has been printed too, the follower is told to stop, as Ctrl-C would.

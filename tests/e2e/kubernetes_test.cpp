@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -318,12 +317,7 @@ std::string podWatcherLog(const Project& project) {
 
 // The container-side helpers running in the pod, one line each.
 std::string helpersInPod(const KubeProject& project) {
-  auto run = project.execIn(kVote, "node", {"sh", "-c", "cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '"});
-  std::string found;
-  std::istringstream words(run.out);
-  for (std::string word; words >> word;)
-    if (contains(word, "gardensync-container-watch-")) found += word + "\n";
-  return found;
+  return wordsContaining(project.execIn(kVote, "node", kProcessCommandLines).out, "gardensync-container-watch-");
 }
 
 // A change made inside the pod starts a cycle at once, as in a local container: the watcher puts

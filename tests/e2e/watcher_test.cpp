@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -233,12 +232,7 @@ std::string watcherLog(const Project& project) {
 
 // The helper processes running in the Deploy's container.
 std::string helpersIn(Project& project) {
-  auto run = project.exec("app", {"sh", "-c", "cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '"});
-  std::string found;
-  std::istringstream words(run.out);
-  for (std::string word; words >> word;)
-    if (contains(word, ".gardensync-container-watch-")) found += word + "\n";
-  return found;
+  return wordsContaining(project.exec("app", kProcessCommandLines).out, ".gardensync-container-watch-");
 }
 
 // A change inside the container, to a file in a folder nobody touched, starts a cycle at once:

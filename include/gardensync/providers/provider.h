@@ -115,8 +115,10 @@ public:
   virtual std::map<std::string, std::string> unreachableSyncTargets(const std::vector<const config::Action*>&) const {
     return {};
   }
-  // Before sessions start: finds the running container of each, checks that it can host
-  // Mutagen's agent, and creates the container roots of reverse-mode sessions.
+  // Before sessions start: finds the running container of each, throws for one that cannot be
+  // reached (stopped, paused), and creates the container roots of reverse-mode sessions. Whether
+  // a container can host Mutagen's agent is checked here, or (local Docker, to run nothing in
+  // containers that need no look) with the initial copy's look and after a failed create.
   virtual void prepareSyncTargets(const std::vector<sync::PlannedSession>& sessions,
                                   const StatusFunction& onStatus) const = 0;
   // Just before the new sessions `fresh` are created: fills the absent or empty container folders
@@ -124,7 +126,8 @@ public:
   // returns what it copied, reporting progress as "copying <session> into <where> (<progress>)".
   // Only an optimisation: what it cannot do (a provider without it,
   // GARDENSYNC_INITIAL_COPY=off, a folder that is not empty, a failed copy, which it warns about)
-  // is left to Mutagen's first cycle.
+  // is left to Mutagen's first cycle. It throws only when its look into a container finds that
+  // the container cannot host Mutagen's agent (or stopped), which the create would meet anyway.
   virtual std::vector<InitialCopy> copyInitialFiles(const std::vector<sync::PlannedSession>& /*fresh*/,
                                                     const StatusFunction& /*onStatus*/) const {
     return {};

@@ -24,8 +24,11 @@ struct EngineResponse {
 std::optional<EngineResponse> dockerEngineRequest(const std::string& socket, const std::string& method,
                                                   const std::string& path, int timeoutMs = 3000);
 
-// The body of `GET path` on `socket` when the Engine answers 200 within `timeoutMs`; nullopt on
-// any failure, so that the caller falls back to the docker CLI (and its error messages).
+// The body of an answer when it is a 200; nullopt otherwise, so that the caller falls back to the
+// docker CLI (and its error messages).
+std::optional<std::string> okBody(std::optional<EngineResponse> answer);
+
+// okBody of `GET path` on `socket` within `timeoutMs`.
 std::optional<std::string> dockerEngineGet(const std::string& socket, const std::string& path, int timeoutMs = 3000);
 
 }  // namespace gardensync::util
